@@ -1,0 +1,3 @@
+"""Dossier: a sourced knowledge graph of organizations, designations, events and statements."""
+
+__version__ = "0.1.0"

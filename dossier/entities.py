@@ -1,0 +1,39 @@
+"""Triples of the entity registry graph: types, labels, aliases, descriptions and Wikidata links."""
+
+from __future__ import annotations
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SKOS
+
+from .namespace import DOS, ORG, SCHEMA, WD, entity_iri
+from .registry import Registry
+
+NO_QID = "no Wikidata QID confirmed with evidence yet; awaiting an online check"
+
+
+def registry_graph(reg: Registry, classes: dict[str, URIRef]) -> tuple[Graph, dict[URIRef, tuple[str, int]]]:
+    g = Graph()
+    locations = {}
+    for e in reg.entities.values():
+        s = entity_iri(e.id)
+        locations[s] = (e.file, e.line)
+        g.add((s, RDF.type, classes[e.type]))
+        g.add((s, RDFS.label, Literal(e.label, lang="en")))
+        g.add((s, SKOS.prefLabel, Literal(e.label, lang="en")))
+        g.add((s, SCHEMA.name, Literal(e.label, lang="en")))
+        g.add((s, SCHEMA.identifier, Literal(e.id)))
+        for a in e.aliases:
+            g.add((s, SKOS.altLabel, Literal(a, lang="en")))
+        if e.description:
+            g.add((s, SCHEMA.description, Literal(e.description, lang="en")))
+        if e.part_of:
+            g.add((s, ORG.subOrganizationOf, entity_iri(e.part_of)))
+        if e.country:
+            g.add((s, SCHEMA.location, entity_iri(e.country)))
+        link = reg.links.get(e.id)
+        if link and link.qid:
+            g.add((s, SKOS.exactMatch, WD[link.qid]))
+        else:
+            reason = link.comment if link else NO_QID
+            g.add((s, DOS.wikidataStatus, Literal(reason)))
+    return g, locations

@@ -1,0 +1,411 @@
+"""Turn one document mapping (mappings/<slug>.yaml) into the triples of its named graph.
+
+Each record is checked against records.SECTIONS; each quote is located in the document text
+and becomes a Web Annotation (oa:TextQuoteSelector + oa:TextPositionSelector) on the fact.
+Every defect is reported with file and line; nothing is emitted for a defective record.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import PROV, RDF, RDFS, XSD
+
+from .dates import DateError, PartialDate, definitely_before, parse_date
+from .fields import Reader, suggest
+from .namespace import DOS, OA, SCHEMA, entity_iri, fact_iri, source_iri
+from .problems import Problems
+from .quotes import DocumentText
+from .records import EVIDENCE_KEYS, EXPECT_KEYS, SECTIONS, SOURCE_FIELDS, TOP_KEYS, Field
+from .registry import Registry
+from .yamlfile import YList, YMap, load_yaml
+
+CONTEXT = 32  # characters of oa:prefix / oa:suffix kept around each quote
+
+
+@dataclass
+class Context:
+    """What a mapping is read against: the registry and the ontology's controlled values."""
+
+    registry: Registry
+    concepts: dict[URIRef, dict[str, URIRef]]  # scheme -> notation -> concept
+    concept_labels: dict[URIRef, str]
+
+
+@dataclass
+class MappedDocument:
+    slug: str
+    graph: Graph
+    locations: dict[URIRef, tuple[str, int]] = field(default_factory=dict)  # node -> (file, line)
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def read_document(root: Path, path: Path, ctx: Context, problems: Problems) -> MappedDocument | None:
+    """Read, check and map one document; returns None when it has defects (all added to ``problems``)."""
+    display = path.relative_to(root).as_posix()
+    before = len(problems)
+    data = load_yaml(path, display, problems)
+    if data is None:
+        return None
+    if not isinstance(data, YMap):
+        problems.add(display, 1, "", "a document mapping is a mapping with 'source:' and fact sections")
+        return None
+    top = Reader(data, display, "", problems)
+    top.check_keys(TOP_KEYS, {"source"})
+    src = data.get("source")
+    if not isinstance(src, YMap):
+        if "source" in data:
+            problems.add(display, data.line_of("source"), "source", "'source' must be a mapping")
+        return None
+    m = _Mapper(root, display, path, ctx, problems)
+    if not m.read_source(src):
+        return None
+    for name, section in SECTIONS.items():
+        records = data.get(name)
+        if records is None:
+            continue
+        if not isinstance(records, YList):
+            problems.add(display, data.line_of(name), name, f"'{name}' must be a list of records")
+            continue
+        m.read_section(name, section, records)
+    m.resolve_refs()
+    if "expect" in data:
+        m.check_expectations(data["expect"])
+    if len(problems) > before:
+        return None
+    return MappedDocument(m.slug, m.g, m.locations, m.counts)
+
+
+class _Mapper:
+    def __init__(self, root: Path, display: str, path: Path, ctx: Context, problems: Problems):
+        self.root, self.file, self.path, self.ctx, self.problems = root, display, path, ctx, problems
+        self.g = Graph()
+        self.locations: dict[URIRef, tuple[str, int]] = {}
+        self.counts: dict[str, int] = {name: 0 for name in SECTIONS}
+        self.ids: dict[str, tuple[str, int]] = {}  # record id -> (section, line)
+        self.refs: list[tuple[Reader, str, URIRef, URIRef, str]] = []
+        self.mentioned: set[str] = set()
+        self.mention_seq: dict[str, int] = {}
+
+    # ---------------------------------------------------------------- source
+
+    def read_source(self, rec: YMap) -> bool:
+        r = Reader(rec, self.file, "source", self.problems)
+        before = len(self.problems)
+        r.check_keys(set(SOURCE_FIELDS), {k for k, f in SOURCE_FIELDS.items() if f.required})
+        slug = r.slug("id")
+        if slug is None:
+            return False
+        if slug != self.path.stem:
+            r.err("id", f"source id '{slug}' must equal the mapping's file name '{self.path.stem}'")
+            return False
+        self.slug = slug
+        self.src = source_iri(slug)
+        text_path = self.root / "documents" / f"{slug}.txt"
+        if not text_path.exists():
+            r.err("id", f"documents/{slug}.txt is missing: add the document's text under that name")
+            return False
+        raw = text_path.read_bytes()
+        digest = hashlib.sha256(raw).hexdigest()
+        recorded = r.text("sha256")
+        if recorded is not None and recorded != digest:
+            r.err("sha256", f"documents/{slug}.txt has sha256 {digest}, not the recorded {recorded}: "
+                            "the text changed since it was mapped; restore it, or re-check every quote and record the new checksum")
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            r.err("id", f"documents/{slug}.txt is not UTF-8 (byte {exc.start})")
+            return False
+        self.doc = DocumentText(text)
+        g, s = self.g, self.src
+        g.add((s, RDF.type, DOS.Source))
+        g.add((s, SCHEMA.text, Literal(text)))
+        g.add((s, SCHEMA.sha256, Literal(digest)))
+        g.add((s, SCHEMA.identifier, Literal(slug)))
+        self.locations[s] = (self.file, rec.line)
+        self.authors: list[URIRef] = []
+        for key, f in SOURCE_FIELDS.items():
+            if f.predicate is None or key not in rec:
+                continue
+            for obj in self._values(r, key, f):
+                g.add((s, f.predicate, obj))
+                if key == "author":
+                    self.authors.append(obj)
+        title = r.text("title")
+        if title:
+            g.add((s, RDFS.label, Literal(title)))
+        url = r.text("url")
+        if url:
+            g.add((s, SCHEMA.url, Literal(url, datatype=XSD.anyURI)))
+        return len(self.problems) == before
+
+    # ---------------------------------------------------------------- values
+
+    def _values(self, r: Reader, key: str, f: Field) -> list:
+        """The RDF objects for field ``key`` of the record, or [] after reporting a defect."""
+        reg = self.ctx.registry.entities
+        if f.kind == "text":
+            v = r.text(key)
+            return [Literal(v)] if v else []
+        if f.kind == "int":
+            v = r.text(key)
+            if v is None:
+                return []
+            if not v.isdigit():
+                r.err(key, f"'{v}' is not a whole number")
+                return []
+            return [Literal(int(v))]
+        if f.kind == "date":
+            d = self._date(r, key)
+            return [d.literal()] if d else []
+        if f.kind == "concept":
+            v = r.text(key)
+            if v is None:
+                return []
+            known = self.ctx.concepts.get(f.scheme, {})
+            if v not in known:
+                r.err(key, f"{key} '{v}' is not one of: {', '.join(known)}{suggest(v, known)}")
+                return []
+            return [known[v]]
+        if f.kind in ("entity", "entities"):
+            names = r.texts(key) if f.kind == "entities" else ([r.text(key)] if r.text(key) else [])
+            if f.kind == "entity" and isinstance(r.rec.get(key), YList):
+                r.err(key, f"'{key}' takes one registry id, not a list")
+                return []
+            out = []
+            for name in names:
+                e = reg.get(name)
+                if e is None:
+                    r.err(key, f"unknown entity id '{name}'{suggest(name, reg)}; add it to mappings/entities/ first")
+                elif e.type not in f.types:
+                    r.err(key, f"'{name}' is a {e.type}; {key} must be a {' or '.join(f.types)}")
+                else:
+                    out.append(entity_iri(name))
+            return out
+        raise ValueError(f"field kind {f.kind}")
+
+    def _date(self, r: Reader, key: str) -> PartialDate | None:
+        v = r.text(key)
+        if v is None:
+            return None
+        try:
+            return parse_date(v)
+        except DateError as exc:
+            r.err(key, str(exc))
+            return None
+
+    def _label(self, iri: URIRef) -> str:
+        slug = str(iri).rsplit("/", 1)[1]
+        e = self.ctx.registry.entities.get(slug)
+        return e.label if e else self.ctx.concept_labels.get(iri, slug)
+
+    # ---------------------------------------------------------------- sections
+
+    def read_section(self, name: str, section, records: YList) -> None:
+        for rec in records:
+            if not isinstance(rec, YMap):
+                self.problems.add(self.file, rec.line, name, "each record is a mapping of keys to values")
+                continue
+            if name == "mentions":
+                self._mention(rec)
+            else:
+                self._record(name, section, rec)
+
+    def _mention(self, rec: YMap) -> None:
+        ename = str(rec.get("entity", "?"))
+        r = Reader(rec, self.file, f"mention of {ename}", self.problems)
+        r.check_keys({"entity"} | EVIDENCE_KEYS, {"entity"})
+        objs = self._values(r, "entity", SECTIONS["mentions"].fields["entity"])
+        if not objs:
+            return
+        seq = self.mention_seq[ename] = self.mention_seq.get(ename, 0) + 1
+        node = fact_iri(self.slug, f"mention-{ename}" + (f"-{seq}" if seq > 1 else ""))
+        if self._evidence(r, node, objs[0], OA.identifying):
+            self.mentioned.add(ename)
+            self.counts["mentions"] += 1
+
+    def _record(self, name: str, section, rec: YMap) -> None:
+        rid = rec.get("id")
+        r = Reader(rec, self.file, f"{name[:-1]} {rid}" if rid else name[:-1], self.problems)
+        before = len(self.problems)
+        r.check_keys({"id"} | set(section.fields) | EVIDENCE_KEYS,
+                     {"id"} | {k for k, f in section.fields.items() if f.required})
+        rid = r.slug("id")
+        if rid is None:
+            return
+        if rid in self.ids:
+            r.err("id", f"duplicate id '{rid}' in this document (first at line {self.ids[rid][1]})")
+            return
+        self.ids[rid] = (name, rec.line)
+        node = fact_iri(self.slug, rid)
+        values: dict[str, list] = {}
+        for key, f in section.fields.items():
+            if key in rec and f.kind != "ref":
+                values[key] = self._values(r, key, f)
+        if name == "designations":
+            self._check_interval(r)
+        if name == "events" and not (set(rec) & {"date", "end_date", "place", "deaths"}):
+            r.err(None, "an events record states at least one of date, end_date, place, deaths")
+        if len(self.problems) > before:
+            return
+        if name == "events":
+            self._event_values(r, node, values)
+            return
+        g = self.g
+        g.add((node, RDF.type, section.cls))
+        g.add((node, PROV.wasDerivedFrom, self.src))
+        labels = {k: self._label(v[0]) for k, v in values.items() if v and isinstance(v[0], URIRef)}
+        g.add((node, RDFS.label, Literal(section.label.format_map(_Default(labels)))))
+        for key, objs in values.items():
+            for obj in objs:
+                g.add((node, section.fields[key].predicate, obj))
+        for key, f in section.fields.items():
+            if f.kind == "ref" and key in rec:
+                target = r.slug(key)
+                if target:
+                    self.refs.append((r, key, node, f.predicate, target))
+        if self._evidence(r, node, node, OA.describing):
+            self.counts[name] += 1
+            self.locations[node] = (self.file, rec.line)
+
+    def _event_values(self, r: Reader, node: URIRef, values: dict[str, list]) -> None:
+        """An event's date, place or toll as this source gives it: each value gets its own evidence."""
+        event = values["event"][0]
+        fields = SECTIONS["events"].fields
+        ok = True
+        for key, objs in values.items():
+            if key == "event":
+                continue
+            for obj in objs:
+                self.g.add((event, fields[key].predicate, obj))
+                ann = URIRef(f"{node}/{key}")
+                ok &= self._evidence(r, ann, event, OA.describing, fields[key].predicate, obj)
+        if ok:
+            self.counts["events"] += 1
+            self.locations[node] = (self.file, r.rec.line)
+
+    def _check_interval(self, r: Reader) -> None:
+        dates = {k: self._date(r, k) for k in ("listed", "start", "end") if k in r.rec}
+        start, end, listed = dates.get("start"), dates.get("end"), dates.get("listed")
+        if start and end and definitely_before(end, start):
+            r.err("end", f"end {end.text} is before start {start.text}")
+        if listed and end and definitely_before(end, listed):
+            r.err("end", f"end {end.text} is before the listing date {listed.text}")
+
+    def resolve_refs(self) -> None:
+        for r, key, node, pred, target in self.refs:
+            if target not in self.ids:
+                r.err(key, f"'{target}' is not a record id in this document{suggest(target, self.ids)}")
+            elif self.ids[target][0] != "statements":
+                r.err(key, f"'{target}' is a {self.ids[target][0][:-1]}; {key} must name a statement")
+            else:
+                self.g.add((node, pred, fact_iri(self.slug, target)))
+
+    # ---------------------------------------------------------------- evidence
+
+    def _evidence(self, r: Reader, node: URIRef, body: URIRef, motivation: URIRef,
+                  prop: URIRef | None = None, value=None) -> bool:
+        """Locate the record's quote(s) and attach one annotation per quote to ``body``."""
+        quotes = r.texts("quotes") if "quotes" in r.rec else r.texts("quote")
+        if "quote" in r.rec and "quotes" in r.rec:
+            r.err("quotes", "give either 'quote' or 'quotes', not both")
+            return False
+        if not quotes:
+            r.err(None, "missing 'quote': every fact needs the verbatim words of the document that support it")
+            return False
+        occurrence = None
+        if "occurrence" in r.rec:
+            occ = r.text("occurrence")
+            if not occ or not occ.isdigit() or int(occ) < 1:
+                r.err("occurrence", "occurrence is a whole number from 1")
+                return False
+            occurrence = int(occ)
+        claimants = [entity_iri(r.text("claimed_by"))] if "claimed_by" in r.rec else self.authors
+        if "claimed_by" in r.rec:
+            if not self._values(r, "claimed_by", Field("entity", types=("Organization", "Person"))):
+                return False
+        ok = True
+        key = "quotes" if "quotes" in r.rec else "quote"
+        for i, quote in enumerate(quotes, start=1):
+            spans = self.doc.find_all(quote)
+            if not spans:
+                r.err(key, f"quote not found in documents/{self.slug}.txt: '{_short(quote)}' ({self.doc.closest_hint(quote)})")
+                ok = False
+                continue
+            if occurrence is not None:
+                if occurrence > len(spans):
+                    r.err("occurrence", f"the quote occurs {len(spans)} time(s), not {occurrence}")
+                    ok = False
+                    continue
+                spans = [spans[occurrence - 1]]
+            elif len(spans) > 1:
+                where = ", ".join(str(s) for s, _ in spans)
+                r.err(key, f"quote occurs {len(spans)} times (at characters {where}): lengthen it or add 'occurrence: N'")
+                ok = False
+                continue
+            start, end = spans[0]
+            ann = node if node != body or prop else URIRef(f"{node}/evidence")
+            if len(quotes) > 1:
+                ann = URIRef(f"{ann}-{i}")
+            self._annotation(ann, body, motivation, start, end, claimants, prop, value)
+            self.locations[ann] = (self.file, r.line(key))
+        return ok
+
+    def _annotation(self, ann, body, motivation, start, end, claimants, prop, value) -> None:
+        g, text = self.g, self.doc.text
+        target, qsel, psel = URIRef(f"{ann}#target"), URIRef(f"{ann}#quote"), URIRef(f"{ann}#position")
+        g.add((ann, RDF.type, DOS.Evidence))
+        g.add((ann, RDF.type, OA.Annotation))
+        g.add((ann, OA.hasBody, body))
+        g.add((ann, OA.motivatedBy, motivation))
+        g.add((ann, OA.hasTarget, target))
+        for c in claimants:
+            g.add((ann, DOS.claimedBy, c))
+        if prop is not None:
+            g.add((ann, DOS.supportsProperty, prop))
+            g.add((ann, DOS.supportsValue, value))
+        g.add((target, RDF.type, OA.SpecificResource))
+        g.add((target, OA.hasSource, self.src))
+        g.add((target, OA.hasSelector, qsel))
+        g.add((target, OA.hasSelector, psel))
+        g.add((qsel, RDF.type, OA.TextQuoteSelector))
+        g.add((qsel, OA.exact, Literal(text[start:end])))
+        g.add((qsel, OA.prefix, Literal(text[max(0, start - CONTEXT):start])))
+        g.add((qsel, OA.suffix, Literal(text[end:end + CONTEXT])))
+        g.add((psel, RDF.type, OA.TextPositionSelector))
+        g.add((psel, OA.start, Literal(start, datatype=XSD.nonNegativeInteger)))
+        g.add((psel, OA.end, Literal(end, datatype=XSD.nonNegativeInteger)))
+
+    # ---------------------------------------------------------------- expectations
+
+    def check_expectations(self, exp) -> None:
+        if not isinstance(exp, YMap):
+            self.problems.add(self.file, exp.line, "expect", "'expect' must be a mapping")
+            return
+        r = Reader(exp, self.file, "expect", self.problems)
+        r.check_keys(EXPECT_KEYS, set())
+        for key in sorted(exp):
+            if key.startswith("min_") and key in EXPECT_KEYS:
+                want = r.text(key)
+                if want is None or not want.isdigit():
+                    r.err(key, f"{key} must be a whole number")
+                    continue
+                got = self.counts[key[4:]]
+                if got < int(want):
+                    r.err(key, f"expected at least {want} {key[4:]}, the mapping yields {got}")
+        for name in r.texts("entities"):
+            if name not in self.mentioned:
+                r.err("entities", f"expected entity '{name}' is not among this document's mentions")
+
+
+class _Default(dict):
+    def __missing__(self, key):
+        return "?"
+
+
+def _short(text: str, n: int = 70) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"

@@ -1,0 +1,91 @@
+"""What each section of a document mapping may say: its fields, their types, and the RDF they become.
+
+This table is the single description of the mapping format (mappings/README.md explains it);
+the reader in mapping.py checks records against it and emits triples from it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rdflib import URIRef
+from rdflib.namespace import DCTERMS
+
+from .namespace import DOS, SCHEMA
+
+AGENTS = ("Organization", "Person")
+ANY = ("Organization", "Person", "Place", "Event")
+
+
+@dataclass(frozen=True)
+class Field:
+    kind: str  # text | entity | entities | date | concept | int | ref
+    predicate: URIRef | None = None
+    required: bool = False
+    types: tuple[str, ...] = ANY  # for entity fields: allowed registry types
+    scheme: URIRef | None = None  # for concept fields
+
+
+@dataclass(frozen=True)
+class Section:
+    cls: URIRef | None
+    fields: dict[str, Field]
+    label: str  # how to name a record of it in labels: format string over field labels
+
+
+EVIDENCE_KEYS = {"quote", "quotes", "occurrence", "claimed_by"}
+
+SECTIONS: dict[str, Section] = {
+    "mentions": Section(None, {
+        "entity": Field("entity", required=True),
+    }, "{entity}"),
+    "events": Section(None, {
+        "event": Field("entity", required=True, types=("Event",)),
+        "date": Field("date", SCHEMA.startDate),
+        "end_date": Field("date", SCHEMA.endDate),
+        "place": Field("entity", SCHEMA.location, types=("Place",)),
+        "deaths": Field("int", DOS.deathToll),
+    }, "{event}"),
+    "participations": Section(DOS.Participation, {
+        "participant": Field("entity", DOS.participant, True, AGENTS),
+        "event": Field("entity", DOS.inEvent, True, ("Event",)),
+        "role": Field("concept", DOS.role, True, scheme=DOS.ParticipationRoles),
+    }, "{participant} as {role} at {event}"),
+    "designations": Section(DOS.Designation, {
+        "authority": Field("entity", DOS.authority, True, ("Organization", "Place")),
+        "designee": Field("entity", DOS.designee, True, AGENTS),
+        "type": Field("concept", DOS.designationType, True, scheme=DOS.DesignationTypes),
+        "status": Field("concept", DOS.status, True, scheme=DOS.DesignationStatuses),
+        "listed": Field("date", DOS.listingDate),
+        "start": Field("date", SCHEMA.startDate),
+        "end": Field("date", SCHEMA.endDate),
+        "list_name": Field("text", DOS.listName),
+    }, "{type} of {designee} by {authority}"),
+    "statements": Section(DOS.Statement, {
+        "type": Field("concept", DOS.statementType, True, scheme=DOS.StatementTypes),
+        "speaker": Field("entity", DOS.speaker, True, AGENTS),
+        "addressee": Field("entity", DOS.addressee, False, ("Organization", "Person", "Place")),
+        "date": Field("date", DCTERMS.date),
+        "about": Field("entities", DOS.about),
+        "content": Field("text", DOS.content, True),
+        "in_response_to": Field("ref", DOS.inResponseTo),
+        "reports": Field("ref", DOS.reports),
+    }, "{type} by {speaker}"),
+}
+
+SOURCE_FIELDS: dict[str, Field] = {
+    "id": Field("text", required=True),
+    "title": Field("text", SCHEMA.name, True),
+    "genre": Field("concept", DOS.genre, True, scheme=DOS.Genres),
+    "author": Field("entities", SCHEMA.author, True, AGENTS),
+    "publisher": Field("entity", SCHEMA.publisher, True, AGENTS),
+    "published": Field("date", SCHEMA.datePublished, True),
+    "date_inferred": Field("text", DOS.dateInference, True),
+    "sha256": Field("text", required=True),
+    "received_as": Field("text", DOS.seedFile),
+    "language": Field("text", SCHEMA.inLanguage, True),
+    "url": Field("text"),
+}
+
+EXPECT_KEYS = {"entities"} | {f"min_{name}" for name in SECTIONS}
+TOP_KEYS = {"source", "expect"} | set(SECTIONS)

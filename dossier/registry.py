@@ -1,0 +1,153 @@
+"""The entity registry (mappings/entities/*.yaml) and its reviewed Wikidata links (SSSOM TSV)."""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .fields import Reader, suggest
+from .problems import Problems
+from .yamlfile import YList, YMap, load_yaml
+
+QID = re.compile(r"^Q[1-9][0-9]*$")
+ENTITY_KEYS = {"id", "type", "label", "aliases", "description", "part_of", "country"}
+SSSOM_COLUMNS = [
+    "subject_id", "subject_label", "predicate_id", "object_id", "object_label",
+    "mapping_justification", "author_id", "mapping_date", "comment",
+]
+NO_TERM = "sssom:NoTermFound"
+
+
+@dataclass
+class Entity:
+    id: str
+    type: str
+    label: str
+    aliases: list[str]
+    description: str | None
+    part_of: str | None
+    country: str | None
+    file: str
+    line: int
+
+
+@dataclass
+class Link:
+    """One SSSOM row: an entity's Wikidata QID (or an explicit 'none found') and how it was confirmed."""
+
+    subject: str
+    qid: str | None
+    object_label: str
+    justification: str
+    author: str
+    date: str
+    comment: str
+    line: int
+
+
+@dataclass
+class Registry:
+    entities: dict[str, Entity] = field(default_factory=dict)
+    links: dict[str, Link] = field(default_factory=dict)
+    sssom_file: str = ""
+
+
+def load_registry(root: Path, types: set[str], problems: Problems) -> Registry:
+    """Read every registry file and the SSSOM table; report duplicates, unknown references and bad QIDs."""
+    reg = Registry()
+    folder = root / "mappings" / "entities"
+    for path in sorted(folder.glob("*.yaml")):
+        display = path.relative_to(root).as_posix()
+        data = load_yaml(path, display, problems)
+        if data is None:
+            continue
+        if not isinstance(data, YList):
+            problems.add(display, getattr(data, "line", 1), "", "a registry file is a list of entity records")
+            continue
+        for rec in data:
+            if not isinstance(rec, YMap):
+                problems.add(display, rec.line, "", "each entity is a mapping with id, type, label...")
+                continue
+            _read_entity(rec, display, types, reg, problems)
+    for e in reg.entities.values():
+        for key in ("part_of", "country"):
+            ref = getattr(e, key)
+            if ref and ref not in reg.entities:
+                problems.add(e.file, e.line, e.id, f"{key} '{ref}' is not a registry id{suggest(ref, reg.entities)}")
+    _read_sssom(root, reg, problems)
+    return reg
+
+
+def _read_entity(rec: YMap, file: str, types: set[str], reg: Registry, problems: Problems) -> None:
+    name = str(rec.get("id", f"entity at line {rec.line}"))
+    r = Reader(rec, file, name, problems)
+    r.check_keys(ENTITY_KEYS, {"id", "type", "label"})
+    eid, etype, label = r.slug("id"), r.text("type"), r.text("label")
+    if etype is not None and etype not in types:
+        r.err("type", f"type '{etype}' is not one of {', '.join(sorted(types))}{suggest(etype, types)}")
+        etype = None
+    if eid is None or etype is None or label is None:
+        return
+    if eid in reg.entities:
+        first = reg.entities[eid]
+        r.err("id", f"duplicate entity id '{eid}', already defined at {first.file}:{first.line}; ids are unique across all registry files")
+        return
+    aliases = r.texts("aliases")
+    seen = set()
+    for a in aliases:
+        if a in seen or a == label:
+            r.err("aliases", f"alias '{a}' is given twice (or repeats the label)")
+        seen.add(a)
+    reg.entities[eid] = Entity(
+        eid, etype, label, aliases, r.text("description"), r.slug("part_of"), r.slug("country"), file, rec.line
+    )
+
+
+def _read_sssom(root: Path, reg: Registry, problems: Problems) -> None:
+    path = root / "mappings" / "wikidata.sssom.tsv"
+    display = path.relative_to(root).as_posix()
+    reg.sssom_file = display
+    if not path.exists():
+        problems.add(display, 0, "", "the Wikidata link table is missing")
+        return
+    lines = path.read_text(encoding="utf-8").splitlines()
+    body = [(i + 1, line) for i, line in enumerate(lines) if line and not line.startswith("#")]
+    if not body:
+        problems.add(display, 0, "", "no header row")
+        return
+    header_line, header = body[0]
+    columns = header.split("\t")
+    if columns != SSSOM_COLUMNS:
+        problems.add(display, header_line, "", f"columns must be exactly: {' '.join(SSSOM_COLUMNS)}")
+        return
+    for lineno, line in body[1:]:
+        row = dict(zip(columns, next(csv.reader([line], delimiter="\t"))))
+        if len(row) != len(columns) or any(v is None for v in row.values()):
+            problems.add(display, lineno, "", f"expected {len(columns)} tab-separated columns")
+            continue
+        subject = row["subject_id"].removeprefix("dossier:")
+        if not row["subject_id"].startswith("dossier:") or subject not in reg.entities:
+            problems.add(display, lineno, row["subject_id"], f"subject is not a registry id (write dossier:<id>){suggest(subject, reg.entities)}")
+            continue
+        if subject in reg.links:
+            problems.add(display, lineno, subject, f"second row for this entity (first on line {reg.links[subject].line})")
+            continue
+        if row["predicate_id"] != "skos:exactMatch":
+            problems.add(display, lineno, subject, "predicate_id must be skos:exactMatch")
+            continue
+        obj = row["object_id"]
+        if obj == NO_TERM:
+            qid = None
+        else:
+            qid = obj.removeprefix("wikidata:")
+            if not obj.startswith("wikidata:") or not QID.match(qid):
+                problems.add(display, lineno, subject, f"object_id '{obj}' must be wikidata:Q<digits> (no leading zero) or {NO_TERM}")
+                continue
+        if not row["mapping_justification"].startswith("semapv:"):
+            problems.add(display, lineno, subject, "mapping_justification must be a semapv: term, e.g. semapv:ManualMappingCuration")
+        if not row["comment"].strip():
+            problems.add(display, lineno, subject, "comment must say how the link was confirmed (the evidence)")
+        reg.links[subject] = Link(subject, qid, row["object_label"], row["mapping_justification"],
+                                  row["author_id"], row["mapping_date"], row["comment"], lineno)
