@@ -28,8 +28,10 @@ def registry_graph(reg: Registry, classes: dict[str, URIRef]) -> tuple[Graph, di
             g.add((s, SCHEMA.description, Literal(e.description, lang="en")))
         if e.part_of:
             g.add((s, ORG.subOrganizationOf, entity_iri(e.part_of)))
-        if e.country:
-            g.add((s, SCHEMA.location, entity_iri(e.country)))
+        if e.country:  # a person's country is their nationality; anything else's, where it is
+            g.add((s, SCHEMA.nationality if e.type == "Person" else SCHEMA.location, entity_iri(e.country)))
+        for org in e.member_of:
+            g.add((s, ORG.memberOf, entity_iri(org)))
         link = reg.links.get(e.id)
         if link and link.qid:
             g.add((s, SKOS.exactMatch, WD[link.qid]))

@@ -12,7 +12,7 @@ from .problems import Problems
 from .yamlfile import YList, YMap, load_yaml
 
 QID = re.compile(r"^Q[1-9][0-9]*$")
-ENTITY_KEYS = {"id", "type", "label", "aliases", "description", "part_of", "country"}
+ENTITY_KEYS = {"id", "type", "label", "aliases", "description", "part_of", "country", "member_of"}
 SSSOM_COLUMNS = [
     "subject_id", "subject_label", "predicate_id", "object_id", "object_label",
     "mapping_justification", "author_id", "mapping_date", "comment",
@@ -29,6 +29,7 @@ class Entity:
     description: str | None
     part_of: str | None
     country: str | None
+    member_of: list[str]
     file: str
     line: int
 
@@ -72,10 +73,12 @@ def load_registry(root: Path, types: set[str], problems: Problems) -> Registry:
                 continue
             _read_entity(rec, display, types, reg, problems)
     for e in reg.entities.values():
-        for key in ("part_of", "country"):
-            ref = getattr(e, key)
-            if ref and ref not in reg.entities:
-                problems.add(e.file, e.line, e.id, f"{key} '{ref}' is not a registry id{suggest(ref, reg.entities)}")
+        for key, refs in (("part_of", [e.part_of]), ("country", [e.country]), ("member_of", e.member_of)):
+            for ref in refs:
+                if ref and ref not in reg.entities:
+                    problems.add(e.file, e.line, e.id, f"{key} '{ref}' is not a registry id{suggest(ref, reg.entities)}")
+                elif ref and key != "part_of" and reg.entities[ref].type != ("Place" if key == "country" else "Organization"):
+                    problems.add(e.file, e.line, e.id, f"{key} '{ref}' is a {reg.entities[ref].type}")
     _read_sssom(root, reg, problems)
     return reg
 
@@ -101,7 +104,8 @@ def _read_entity(rec: YMap, file: str, types: set[str], reg: Registry, problems:
             r.err("aliases", f"alias '{a}' is given twice (or repeats the label)")
         seen.add(a)
     reg.entities[eid] = Entity(
-        eid, etype, label, aliases, r.text("description"), r.slug("part_of"), r.slug("country"), file, rec.line
+        eid, etype, label, aliases, r.text("description"), r.slug("part_of"), r.slug("country"),
+        r.texts("member_of"), file, rec.line
     )
 
 
