@@ -1,0 +1,62 @@
+"""Data tests over the entity registry, one per entity: each is used by some document and labelled neutrally."""
+
+from __future__ import annotations
+
+import re
+
+import pyoxigraph
+import pytest
+from rdflib import Graph
+from rdflib.namespace import OWL
+
+from conftest import ROOT
+from dossier.namespace import entity_iri
+from dossier.problems import Problems
+from dossier.registry import load_registry
+from dossier.vocab import entity_classes, load_ontology
+
+ONTOLOGY = load_ontology(ROOT / "ontology" / "dossier.ttl")
+_problems = Problems()
+REGISTRY = load_registry(ROOT, set(entity_classes(ONTOLOGY)), _problems)
+# Words that judge rather than describe belong in Statements, not in labels or descriptions.
+LOADED = re.compile(r"\b(cult|notorious|regime|genocide|fascist|extremist|militant)\b", re.I)
+
+
+def test_registry_reads_without_problems():
+    assert not _problems, "\n".join(p.human() for p in _problems.items)
+
+
+@pytest.fixture(scope="module")
+def used_in_sources(built_graph) -> set[str]:
+    """Entity IRIs that some source's named graph mentions or states something about."""
+    store = pyoxigraph.Store()
+    store.bulk_load(path=str(built_graph / "dossier.nq"), format=pyoxigraph.RdfFormat.N_QUADS)
+    rows = store.query("""
+        SELECT DISTINCT ?e WHERE {
+            GRAPH ?g { { ?e ?p ?o } UNION { ?s ?p ?e } }
+            FILTER (STRSTARTS(STR(?g), "https://w3id.org/dossier/graph/")
+                    && !(?g IN (<https://w3id.org/dossier/graph/entities>, <https://w3id.org/dossier/graph/inferred>,
+                                <https://w3id.org/dossier/graph/ontology>)))
+            FILTER (STRSTARTS(STR(?e), "https://w3id.org/dossier/id/"))
+        }""")
+    return {row["e"].value for row in rows}
+
+
+@pytest.mark.parametrize("entity", sorted(REGISTRY.entities))
+def test_entity_is_used_by_a_document(entity, used_in_sources):
+    used = entity_iri(entity) in used_in_sources
+    assert used, (f"registry entity '{entity}' is not used by any mapping: mention it in the document that names it "
+                  f"(mappings/<slug>.yaml, mentions:) or remove it from {REGISTRY.entities[entity].file}")
+
+
+@pytest.mark.parametrize("entity", sorted(REGISTRY.entities))
+def test_label_and_description_are_neutral(entity):
+    e = REGISTRY.entities[entity]
+    for text in (e.label, e.description or ""):
+        m = LOADED.search(text)
+        assert not m, f"{e.file}:{e.line}: '{m.group(0)}' in '{text}' is a judgement: say it in a Statement instead"
+
+
+def test_links_point_at_entities_and_never_use_owl_sameAs(built_graph):
+    g = Graph().parse(built_graph / "dossier.nq", format="nquads")
+    assert not list(g.triples((None, OWL.sameAs, None)))
