@@ -1,0 +1,64 @@
+"""Serving graph/: a read-only SPARQL endpoint, a query page, and pages for entities and sources.
+
+Modules, one job each:
+
+- settings     the limits and paths (Settings)
+- freshness    build graph/ first when it is missing or older than its inputs
+- policy       what a query may do (read-only, no SERVICE unless allowed, FROM only names graphs)
+- engine       running one checked query on an Oxigraph store, writing its result, row cap
+- sandbox      what a worker takes away from itself (network, memory)
+- workers      the pool of killable worker processes that run queries under the timeout
+- backend      the narrow run_query interface the HTTP side uses (swap the store here)
+- formats      content negotiation tables
+- protocol     the SPARQL 1.1 Protocol over HTTP
+- description  the SPARQL service description (via rdflib-endpoint)
+- limits       body size limit and security headers (ASGI middleware)
+- pages        entity, source and fact pages (sparql/*.rq, templates/*.html)
+- app          the FastAPI application wiring it together
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from .settings import Settings
+
+__all__ = ["Settings", "serve"]
+
+
+def serve(settings: Settings) -> int:
+    """Build graph/ if stale, then serve it until interrupted; returns the process exit status."""
+    import uvicorn
+
+    from ..problems import InputError
+    from .app import create_app
+    from .backend import LocalBackend
+    from .freshness import ensure_graph
+
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s: %(message)s", stream=sys.stderr)
+    log = logging.getLogger("dossier.serve")
+    if settings.build:
+        try:
+            built = ensure_graph(settings.root)
+        except InputError as exc:
+            for problem in exc.problems:
+                print(problem.human(), file=sys.stderr)
+            print(f"{len(exc.problems)} problem(s): graph/ could not be built; fix them, or serve graph/ as it is with --no-build", file=sys.stderr)
+            return 1
+        if built:
+            log.info("built graph/: %s", built)
+    if not settings.nquads.is_file():
+        print(f"{settings.nquads} is missing: run `dossier build` first", file=sys.stderr)
+        return 1
+    app = create_app(settings, LocalBackend(settings))
+    log.info("serving %s on http://%s:%d/ (SPARQL at /sparql)", settings.graph_dir, settings.host, settings.port)
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_level="warning",
+        timeout_keep_alive=5,
+        h11_max_incomplete_event_size=settings.max_body + 16 * 1024,
+    )
+    return 0

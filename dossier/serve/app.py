@@ -1,0 +1,280 @@
+"""The FastAPI application: routes, middleware, and the rules every response follows.
+
+Routes: the query page (/), the SPARQL endpoint (/sparql), a liveness check (/health), pages for
+entities (/id/<slug>), sources (/source/<slug>) and facts (/fact/<source>/<fact>), an index
+(/id/), and static files (YASGUI from node_modules, our own CSS and script).
+
+Rules kept here rather than in rdflib-endpoint's SparqlEndpoint, whose app echoes any CORS
+origin with credentials and puts no limit on bodies: bodies over the limit get 413 before they
+are read; CORS is open for reads (*) and never with credentials; anything that would write
+(Update in any form, PUT, DELETE, PATCH) gets 403 on every path; every error is JSON (or an
+HTML page for browsers) and never shows a stack trace.
+"""
+
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from . import formats, pages, protocol
+from .backend import QueryBackend, QueryFailed, select
+from .description import SERIALIZERS, service_description
+from .limits import BodyLimit, SecurityHeaders
+from .settings import Settings
+
+log = logging.getLogger("dossier.serve")
+
+HERE = Path(__file__).parent
+YASGUI_PACKAGE = Path("node_modules") / "@zazuko" / "yasgui" / "build"
+TITLE = "Dossier SPARQL endpoint"
+ABOUT = "A sourced knowledge graph of organizations, designations, events and statements; every fact cites its quote."
+
+#: Media types an entity, source or fact page is offered in; ?format= picks one in a browser.
+RESOURCE_TYPES = {
+    "text/html": "html",
+    "application/xhtml+xml": "html",
+    "text/turtle": "text/turtle",
+    "application/ld+json": "application/ld+json",
+    "application/n-triples": "application/n-triples",
+}
+FORMAT_PARAM = {"html": "html", "turtle": "text/turtle", "jsonld": "application/ld+json", "ntriples": "application/n-triples"}
+
+
+def yasgui_dir(root: Path) -> Path:
+    """Where `npm ci` put YASGUI's build: under the project root, else beside the package."""
+    for base in (root, HERE.parent.parent):
+        if (base / YASGUI_PACKAGE / "yasgui.min.js").is_file():
+            return base / YASGUI_PACKAGE
+    return root / YASGUI_PACKAGE
+
+
+def wants_html(request: Request) -> bool:
+    accept = request.headers.get("accept", "")
+    return "text/html" in accept
+
+
+def resource_format(request: Request) -> str | None:
+    """'html' or an RDF media type for a resource page, from ?format= or Accept; None: nothing acceptable."""
+    chosen = request.query_params.get("format")
+    if chosen:
+        return FORMAT_PARAM.get(chosen)
+    for media in formats.parse_accept(request.headers.get("accept")):
+        if media in RESOURCE_TYPES:
+            return RESOURCE_TYPES[media]
+        if media in ("*/*", "text/*"):
+            return "html"
+        if media == "application/*":
+            return "application/ld+json"
+    return None
+
+
+def create_app(settings: Settings, backend: QueryBackend) -> FastAPI:
+    """The application serving ``backend`` under ``settings``'s limits."""
+    timeout = settings.timeout
+    cache: dict[str, object] = {}
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        start = getattr(backend, "start", None)
+        if start is not None:
+            await start()
+        log.info("store: %s", getattr(backend, "name", type(backend).__name__))
+        network = getattr(backend, "network", None)
+        if network:
+            log.info("query workers' network: %s", network)
+        yield
+        close = getattr(backend, "close", None)
+        if close is not None:
+            await close()
+
+    app = FastAPI(title=TITLE, description=ABOUT, docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
+    app.add_middleware(SecurityHeaders)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_credentials=False,
+        allow_methods=["GET", "POST", "HEAD", "OPTIONS"],
+        allow_headers=["Accept", "Content-Type"],
+        expose_headers=["Retry-After"],
+        max_age=600,
+    )
+    app.add_middleware(BodyLimit, max_body=settings.max_body)
+    app.mount("/static/yasgui", StaticFiles(directory=str(yasgui_dir(settings.root)), check_dir=False), name="yasgui")
+    app.mount("/static/dossier", StaticFiles(directory=str(HERE / "static")), name="dossier-static")
+
+    def error_page(request: Request, status: int, code: str, message: str, headers: dict | None = None) -> Response:
+        if wants_html(request):
+            heading = {404: "Not found", 403: "Refused", 406: "Not acceptable", 503: "Unavailable"}.get(status, "Error")
+            html = pages.render("error.html", status=status, heading=heading, message=message)
+            return HTMLResponse(html, status_code=status, headers=headers)
+        return protocol.error_response(status, code, message, headers)
+
+    def failed_page(request: Request, failed: QueryFailed) -> Response:
+        reply = failed.reply
+        if wants_html(request):
+            import json
+
+            message = json.loads(reply.body).get("message", "the page's query failed")
+            return error_page(request, reply.status, "query-failed", message, reply.headers)
+        return Response(reply.body, status_code=reply.status, media_type=reply.content_type, headers=reply.headers)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        return error_page(request, exc.status_code, "http-error", str(exc.detail), getattr(exc, "headers", None))
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        return error_page(request, 400, "bad-request", "the request's parameters could not be read")
+
+    @app.exception_handler(Exception)
+    async def internal_error(request: Request, exc: Exception) -> Response:
+        log.exception("request failed: %s %s", request.method, request.url.path)
+        return protocol.error_response(500, "internal-error", "the server could not answer this request")
+
+    # -- the endpoint -------------------------------------------------------------------------
+    @app.get("/health")
+    async def health() -> dict:
+        return {"status": "ok", **backend.status()}
+
+    async def describe_service(request: Request) -> Response:
+        accept = request.headers.get("accept")
+        if wants_html(request) and not any(m in SERIALIZERS for m in formats.parse_accept(accept)[:1]):
+            return RedirectResponse("/", status_code=303)
+        media = next((m for m in formats.parse_accept(accept) if m in SERIALIZERS), None)
+        if media is None and any(m in ("*/*", "text/*", "application/*") for m in formats.parse_accept(accept)):
+            media = "text/turtle"
+        if media is None:
+            return protocol.error_response(406, "not-acceptable", f"the service description can be had as: {', '.join(SERIALIZERS)}")
+        endpoint = str(request.base_url) + "sparql"
+        key = f"sd:{endpoint}"
+        if key not in cache:
+            try:
+                cache[key] = await service_description(backend, endpoint, TITLE, ABOUT, settings.allow_services, timeout)
+            except QueryFailed as failed:
+                return failed_page(request, failed)
+        body = cache[key].serialize(format=SERIALIZERS[media])
+        return Response(body, media_type=formats.with_charset(media), headers={"Vary": "Accept"})
+
+    @app.api_route("/sparql", methods=["GET", "POST"])
+    async def sparql(request: Request) -> Response:
+        response = await protocol.answer(request, backend, timeout)
+        return response if response is not None else await describe_service(request)
+
+    @app.api_route("/", methods=["GET", "POST"])
+    async def query_page(request: Request) -> Response:
+        """The query page; a SPARQL request sent here (as to rdflib-endpoint's /) is answered as at /sparql."""
+        if request.method == "POST" or b"query=" in request.scope.get("query_string", b"") or b"update=" in request.scope.get("query_string", b""):
+            response = await protocol.answer(request, backend, timeout)
+            if response is not None:
+                return response
+        html = pages.render(
+            "query.html",
+            examples=pages.examples(settings.queries_dir),
+            timeout=f"{timeout:g}",
+            max_rows=settings.max_rows,
+            graph_base="https://w3id.org/dossier/graph/",
+        )
+        return HTMLResponse(html)
+
+    # -- entity, source and fact pages ---------------------------------------------------------
+    async def rdf_description(request: Request, query: str, media: str, exists: str) -> Response:
+        try:
+            found = await select(backend, f"SELECT ?x WHERE {{ {exists} }} LIMIT 1", timeout)
+            if not found:
+                return error_page(request, 404, "not-found", "the graph says nothing of this resource")
+            content_type, body = await backend.run_query(query, media, timeout)
+        except QueryFailed as failed:
+            return failed_page(request, failed)
+        return Response(body, media_type=content_type, headers={"Vary": "Accept"})
+
+    @app.get("/id/")
+    async def index(request: Request) -> Response:
+        try:
+            context = await pages.index_context(backend, timeout)
+        except QueryFailed as failed:
+            return failed_page(request, failed)
+        return HTMLResponse(pages.render("index.html", **context))
+
+    @app.get("/source/")
+    async def sources_index() -> Response:
+        return RedirectResponse("/id/", status_code=303)
+
+    @app.get("/id/{slug}")
+    async def entity(request: Request, slug: str) -> Response:
+        if not pages.SLUG.match(slug):
+            return error_page(request, 404, "not-found", f"'{slug}' is not an entity id")
+        chosen = resource_format(request)
+        if chosen is None:
+            return error_page(request, 406, "not-acceptable", f"an entity can be had as: {', '.join(RESOURCE_TYPES)}")
+        iri = str(pages.entity_iri(slug))
+        if chosen != "html":
+            return await rdf_description(request, pages.sparql("describe-entity", iri), chosen, f"<{iri}> ?p ?x")
+        try:
+            context = await pages.entity_context(backend, slug, timeout)
+        except QueryFailed as failed:
+            return failed_page(request, failed)
+        if context is None:
+            return error_page(request, 404, "not-found", f"the graph says nothing of {iri}")
+        return HTMLResponse(pages.render("entity.html", **context), headers={"Vary": "Accept"})
+
+    @app.get("/source/{slug}")
+    async def source(request: Request, slug: str) -> Response:
+        if not pages.SLUG.match(slug):
+            return error_page(request, 404, "not-found", f"'{slug}' is not a source id")
+        chosen = resource_format(request)
+        if chosen is None:
+            return error_page(request, 406, "not-acceptable", f"a source can be had as: {', '.join(RESOURCE_TYPES)}")
+        iri = str(pages.source_iri(slug))
+        if chosen != "html":
+            graph = f"https://w3id.org/dossier/graph/{slug}"
+            query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+            return await rdf_description(request, query, chosen, f"GRAPH <{graph}> {{ <{iri}> ?p ?x }}")
+        try:
+            context = await pages.source_context(backend, slug, timeout)
+        except QueryFailed as failed:
+            return failed_page(request, failed)
+        if context is None:
+            return error_page(request, 404, "not-found", f"the graph holds no source {iri}")
+        return HTMLResponse(pages.render("source.html", **context), headers={"Vary": "Accept"})
+
+    @app.get("/fact/{source}/{fact:path}")
+    async def fact(request: Request, source: str, fact: str) -> Response:
+        iri = pages.checked_fact_iri(source, fact)
+        if iri is None:
+            return error_page(request, 404, "not-found", "not a fact IRI")
+        chosen = resource_format(request)
+        if chosen is None:
+            return error_page(request, 406, "not-acceptable", f"a fact can be had as: {', '.join(RESOURCE_TYPES)}")
+        if chosen == "html":
+            try:
+                found = await select(backend, f"SELECT ?x WHERE {{ <{iri}> ?p ?x }} LIMIT 1", timeout)
+            except QueryFailed as failed:
+                return failed_page(request, failed)
+            if not found:
+                return error_page(request, 404, "not-found", f"the graph says nothing of {iri}")
+            return RedirectResponse(f"/source/{source}#fact-{fact.split('/')[0]}", status_code=303)
+        return await rdf_description(request, pages.sparql("describe-fact", iri), chosen, f"<{iri}> ?p ?x")
+
+    # -- nothing here writes ---------------------------------------------------------------------
+    @app.api_route("/{path:path}", methods=["PUT", "DELETE", "PATCH"])
+    async def read_only(path: str) -> Response:
+        return protocol.error_response(403, "read-only", "this server is read-only: it accepts no update, upload or deletion")
+
+    @app.post("/{path:path}")
+    async def other_post(request: Request, path: str) -> Response:
+        try:
+            await protocol.read_operation(request)
+        except protocol.ProtocolError as exc:
+            if exc.status == 403:
+                return protocol.error_response(403, exc.code, exc.message)
+        return protocol.error_response(405, "method-not-allowed", f"POST a query to /sparql, not /{path}")
+
+    return app

@@ -1,0 +1,163 @@
+"""Running one checked query on an Oxigraph store and writing its result, within the row cap.
+
+This is what a worker process does with each request; it holds no process or HTTP logic, so
+it can be called directly (tests, benchmarks). Every outcome is a Reply, never an exception.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ..serialize import PREFIXES
+from . import formats
+from .policy import Analysis, Refusal, analyse
+
+log = logging.getLogger("dossier.serve")
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+RDF_DIRLANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#dirLangString"
+
+
+@dataclass(frozen=True)
+class Request:
+    """One SPARQL query as the protocol received it."""
+
+    query: str
+    accept: str | None = None
+    default_graphs: tuple[str, ...] = ()  # the protocol's default-graph-uri parameters
+    named_graphs: tuple[str, ...] = ()  # the protocol's named-graph-uri parameters
+
+
+@dataclass(frozen=True)
+class Reply:
+    """An HTTP answer: status, Content-Type and body, plus extra headers."""
+
+    status: int
+    content_type: str
+    body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def error(cls, status: int, code: str, message: str, **extra) -> "Reply":
+        body = json.dumps({"error": code, "message": message, **extra}, ensure_ascii=False).encode()
+        return cls(status, "application/json", body)
+
+    @classmethod
+    def refusal(cls, refusal: Refusal) -> "Reply":
+        return cls(refusal.status, "application/json", json.dumps(refusal.as_json(), ensure_ascii=False).encode())
+
+
+def load_store(nquads: Path) -> ox.Store:
+    """An in-memory store holding graph/dossier.nq (every named graph as built)."""
+    store = ox.Store()
+    store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+    return store
+
+
+def term_json(term) -> dict:
+    """One RDF term in the SPARQL 1.1 Query Results JSON format (with RDF 1.2 triple terms)."""
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+            direction = getattr(term, "direction", None)
+            if direction is not None:
+                out["its:dir"] = str(direction)
+        elif term.datatype.value not in (XSD_STRING, RDF_LANGSTRING, RDF_DIRLANGSTRING):
+            out["datatype"] = term.datatype.value
+        return out
+    if isinstance(term, ox.Triple):
+        return {
+            "type": "triple",
+            "value": {"subject": term_json(term.subject), "predicate": term_json(term.predicate), "object": term_json(term.object)},
+        }
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+class TooManyResults(Exception):
+    pass
+
+
+class Engine:
+    """Checks and runs queries on one store; the union of its named graphs is the default graph."""
+
+    def __init__(self, store: ox.Store, max_rows: int, allow_services: tuple[str, ...] = ()):
+        self.store = store
+        self.max_rows = max_rows
+        self.allow_services = tuple(allow_services)
+
+    def execute(self, request: Request) -> Reply:
+        try:
+            analysis = analyse(request.query, self.allow_services)
+            media = formats.negotiate(request.accept, analysis.kind)
+            if media is None:
+                offered = ", ".join(sorted(formats.TABLES[analysis.kind]))
+                return Reply.error(406, "not-acceptable", f"the result of this {analysis.form} query can be had as: {offered}")
+            result = self.store.query(analysis.text, **self._dataset(analysis, request))
+            body = self._write(analysis, result, media)
+        except Refusal as refusal:
+            return Reply.refusal(refusal)
+        except TooManyResults:
+            unit = "rows" if analysis.form == "SELECT" else "triples"
+            return Reply.error(
+                422, "too-many-results", f"the query gives more than {self.max_rows} {unit}, the limit here; add LIMIT (and OFFSET to page)"
+            )
+        except SyntaxError as exc:  # Oxigraph refused what the checks accepted: still a client error
+            return Reply.error(400, "malformed-query", f"malformed query: {exc}")
+        except OSError as exc:  # an allowed SERVICE call failed
+            return Reply.error(502, "service-failed", f"a SERVICE call failed: {exc}")
+        except Exception:  # never a stack trace to the client; the log keeps it
+            log.exception("query failed")
+            return Reply.error(500, "internal-error", "the query could not be run")
+        return Reply(200, formats.with_charset(media), body)
+
+    @staticmethod
+    def _dataset(analysis: Analysis, request: Request) -> dict:
+        """The RDF dataset to query: the protocol's graph parameters, else FROM/FROM NAMED, else the union.
+
+        Graphs are only ever named, never fetched: an IRI the store does not hold is an empty graph.
+        """
+        if request.default_graphs or request.named_graphs:
+            defaults, named = request.default_graphs, request.named_graphs
+        elif analysis.has_dataset:
+            defaults, named = analysis.default_graphs, analysis.named_graphs
+        else:
+            return {"use_default_graph_as_union": True}
+        return {"default_graph": [ox.NamedNode(g) for g in defaults], "named_graphs": [ox.NamedNode(g) for g in named]}
+
+    def _capped(self, items):
+        out = []
+        for item in items:
+            if len(out) >= self.max_rows:
+                raise TooManyResults
+            out.append(item)
+        return out
+
+    def _write(self, analysis: Analysis, result, media: str) -> bytes:
+        fmt = formats.TABLES[analysis.kind][media]
+        if isinstance(result, ox.QueryBoolean):
+            return result.serialize(format=getattr(ox.QueryResultsFormat, fmt))
+        if isinstance(result, ox.QuerySolutions):
+            names = [v.value for v in result.variables]
+            rows = self._capped(result)
+            bindings = [{n: term_json(t) for n, t in zip(names, row) if t is not None} for row in rows]
+            doc = json.dumps({"head": {"vars": names}, "results": {"bindings": bindings}}, ensure_ascii=False).encode()
+            if fmt == "JSON":
+                return doc
+            parsed = ox.parse_query_results(doc, ox.QueryResultsFormat.JSON)
+            return parsed.serialize(format=getattr(ox.QueryResultsFormat, fmt))
+        triples = self._capped(result)
+        rdf = getattr(ox.RdfFormat, fmt)
+        if fmt in ("TURTLE", "TRIG", "N3"):
+            return ox.serialize(triples, format=rdf, prefixes=PREFIXES)
+        return ox.serialize(triples, format=rdf)

@@ -1,0 +1,39 @@
+"""Is graph/ current? Build it first when it is missing or older than any of its inputs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..build import OUTPUTS
+
+#: The folders the build reads (dossier/build.py); a file in them newer than graph/ makes graph/ stale.
+INPUTS = ("documents", "mappings", "ontology")
+
+
+def stale_reason(root: Path) -> str | None:
+    """Why graph/ needs a build (missing file, or the newest input that is newer), or None if it is current."""
+    graph = root / "graph"
+    missing = [name for name in OUTPUTS if not (graph / name).is_file()]
+    if missing:
+        return f"graph/{missing[0]} is missing"
+    built = min((graph / name).stat().st_mtime for name in OUTPUTS)
+    for folder in INPUTS:
+        files = [p for p in (root / folder).rglob("*") if p.is_file()]
+        newer = [p for p in files if p.stat().st_mtime > built]
+        if newer:
+            newest = max(newer, key=lambda p: p.stat().st_mtime)
+            return f"{newest.relative_to(root)} is newer than graph/"
+    return None
+
+
+def ensure_graph(root: Path) -> str | None:
+    """Build graph/ if it is stale; returns the build summary, or None when nothing was built.
+
+    Raises dossier.problems.InputError (listing every defect) when the inputs do not build.
+    """
+    reason = stale_reason(root)
+    if reason is None:
+        return None
+    from ..pipeline import build
+
+    return f"{reason}; {build(root, check_only=False)}"

@@ -1,0 +1,83 @@
+"""The server's settings: one frozen dataclass, filled from the command line, passed to every part."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+#: The SPARQL endpoint operators most often want to federate with; allowed only when named with --allow-service.
+WIKIDATA_SPARQL = "https://query.wikidata.org/sparql"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the server serves and the limits it enforces on every query."""
+
+    root: Path = Path(".")
+    """Project folder: graph/ is served from it, queries/*.rq become the query page's tabs."""
+    host: str = "127.0.0.1"
+    port: int = 8000
+    timeout: float = 10.0
+    """Seconds a query may run before its worker process is killed (503)."""
+    max_rows: int = 10_000
+    """Result rows (SELECT) or triples (CONSTRUCT, DESCRIBE) a query may return; more is an error, never a cut."""
+    max_body: int = 1 << 20
+    """Bytes a request body may hold (413 beyond)."""
+    workers: int = field(default_factory=lambda: os.cpu_count() or 1)
+    """Query worker processes, so also the number of queries run at once (503 with Retry-After beyond)."""
+    memory_mb: int = 2048
+    """Address-space limit of each worker process; a query that needs more kills only its worker."""
+    allow_services: tuple[str, ...] = ()
+    """SERVICE endpoints a query may call (exact IRIs). Empty: SERVICE is refused and workers get no network."""
+    build: bool = True
+    """Build graph/ first when it is missing or older than its inputs."""
+
+    @property
+    def graph_dir(self) -> Path:
+        return self.root / "graph"
+
+    @property
+    def nquads(self) -> Path:
+        return self.graph_dir / "dossier.nq"
+
+    @property
+    def queries_dir(self) -> Path:
+        return self.root / "queries"
+
+    @property
+    def public_url(self) -> str:
+        return f"http://{self.host}:{self.port}/"
+
+
+def add_arguments(parser) -> None:
+    """The serve options, shared by `dossier serve` and serve.py."""
+    d = Settings()
+    parser.add_argument("--host", default=d.host, help=f"address to listen on (default: {d.host})")
+    parser.add_argument("--port", type=int, default=d.port, help=f"port to listen on (default: {d.port})")
+    parser.add_argument("--timeout", type=float, default=d.timeout, help=f"seconds a query may run (default: {d.timeout:g})")
+    parser.add_argument("--max-rows", type=int, default=d.max_rows, help=f"rows or triples a result may hold (default: {d.max_rows})")
+    parser.add_argument("--workers", type=int, default=d.workers, help=f"query worker processes = queries run at once (default: cores, {d.workers})")
+    parser.add_argument("--memory-mb", type=int, default=d.memory_mb, help=f"memory limit of each worker in MiB (default: {d.memory_mb})")
+    parser.add_argument(
+        "--allow-service",
+        action="append",
+        default=[],
+        metavar="IRI",
+        help=f"let queries call this SERVICE endpoint (repeatable; none by default), e.g. {WIKIDATA_SPARQL}",
+    )
+    parser.add_argument("--no-build", action="store_true", help="serve graph/ as it is, even if older than its inputs")
+
+
+def from_arguments(args, root: Path) -> Settings:
+    return Settings(
+        root=root,
+        host=args.host,
+        port=args.port,
+        timeout=args.timeout,
+        max_rows=args.max_rows,
+        workers=args.workers,
+        memory_mb=args.memory_mb,
+        allow_services=tuple(args.allow_service),
+        build=not args.no_build,
+    )

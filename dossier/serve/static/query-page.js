@@ -1,0 +1,40 @@
+// The query page: YASGUI on this server's /sparql, one tab per example query (queries/*.rq).
+// Served from the project itself; it makes no request to any other host.
+(function () {
+  "use strict";
+  const examples = JSON.parse(document.getElementById("examples").textContent);
+  const endpoint = new URL("/sparql", window.location.href).href;
+
+  // The class and property autocompleters ask a vocabulary service on the internet: keep them off.
+  Yasgui.Yasqe.defaults.autocompleters = ["prefixes", "variables"];
+
+  // A tab is named by the query's title (its first line), cut to fit; the editor shows it whole.
+  function tabName(title) {
+    return title.length > 36 ? title.slice(0, 35).replace(/\s+\S*$/, "") + "…" : title;
+  }
+  const first = examples[0];
+  const yasgui = new Yasgui(document.getElementById("yasgui"), {
+    requestConfig: { endpoint: endpoint, method: "POST" },
+    copyEndpointOnNewTab: true,
+    endpointCatalogueOptions: { getData: function () { return [{ endpoint: endpoint }]; }, keys: [] },
+    persistenceId: null,
+    tabName: first ? tabName(first.title) : "Query",
+    yasqe: { value: first ? first.query : "SELECT * WHERE { ?s ?p ?o } LIMIT 10" },
+    yasr: { prefixes: {} },
+  });
+
+  const tab = yasgui.getTab();
+  if (first) {
+    tab.setName(tabName(first.title));
+    tab.setQuery(first.query);
+  }
+  examples.slice(1).forEach(function (example) {
+    yasgui.addTab(false, {
+      ...Yasgui.Tab.getDefaults(),
+      name: tabName(example.title),
+      requestConfig: { endpoint: endpoint, method: "POST" },
+      yasqe: { value: example.query },
+    });
+  });
+  window.dossierYasgui = yasgui;
+})();

@@ -1,0 +1,197 @@
+"""A pool of worker processes, each with its own Oxigraph store; a query over time kills its worker.
+
+Why processes: a query cannot be stopped from the outside while it runs inside Oxigraph or
+Python's regex engine, and a thread that runs it keeps the interpreter busy for every other
+client. A process can be killed (SIGKILL) at the deadline, whatever it is doing, and another
+takes its place. The pool has one worker per core by default; it never queues: a query that
+finds every worker busy gets 503 at once, with Retry-After set to when the first one frees up.
+
+Workers are forked from a fork server that has already imported pyoxigraph and rdflib's
+SPARQL parser, so a replacement is ready in tens of milliseconds; each loads graph/dossier.nq
+into its own in-memory store (the graph is small; loading it is faster than opening a shared
+on-disk store). Before loading, a worker drops its network (unless SERVICE endpoints are
+allowed) and caps its memory (sandbox.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+import os
+import multiprocessing
+import signal
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .engine import Engine, Reply, Request, load_store
+from .policy import analyse
+from .sandbox import isolate_network, limit_memory
+from .settings import Settings
+
+log = logging.getLogger("dossier.serve")
+
+START_TIMEOUT = 60.0  # seconds a new worker may take to load the store
+
+
+def worker_main(conn, nquads: str, max_rows: int, allow_services: tuple[str, ...], memory_mb: int) -> None:
+    """A worker process: sandbox itself, load the store, then answer requests until its pipe closes."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the server, which ends its workers
+    os.nice(5)  # under load the server process (and /health) gets the CPU first
+    network = "allowed (SERVICE endpoints are allowed)" if allow_services else isolate_network()
+    limit_memory(memory_mb)
+    engine = Engine(load_store(Path(nquads)), max_rows, allow_services)
+    try:
+        analyse("ASK {}", allow_services)  # warm the parsers, so the first real query is not slower
+    except Exception:  # pragma: no cover
+        pass
+    conn.send(("ready", network))
+    while True:
+        try:
+            request = conn.recv()
+        except (EOFError, OSError):
+            return
+        conn.send(engine.execute(request))
+
+
+class Busy(Exception):
+    """Every worker is running a query; retry after ``retry_after`` seconds."""
+
+    def __init__(self, retry_after: int):
+        super().__init__(f"all query workers are busy; retry in {retry_after} s")
+        self.retry_after = retry_after
+
+
+@dataclass
+class Worker:
+    process: multiprocessing.process.BaseProcess
+    conn: object
+    ready: bool = False
+    busy: bool = False
+    deadline: float = 0.0
+    network: str = ""
+    started: float = field(default_factory=time.monotonic)
+
+
+class WorkerPool:
+    """``size`` worker processes; ``await run(request, timeout)`` runs one query on an idle one."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.size = max(1, settings.workers)
+        self.workers: list[Worker] = []
+        self._ctx = multiprocessing.get_context("forkserver")
+        self._ctx.set_forkserver_preload(["dossier.serve.workers", "rdflib.plugins.sparql.parser", "pyoxigraph"])
+        self._tasks: set[asyncio.Task] = set()
+        self.stopped: list[float] = []  # seconds from deadline to worker gone, one per killed worker
+
+    # -- life cycle -------------------------------------------------------------------------
+    def _spawn(self) -> Worker:
+        s = self.settings
+        parent, child = self._ctx.Pipe(duplex=True)
+        process = self._ctx.Process(
+            target=worker_main,
+            args=(child, str(s.nquads), s.max_rows, tuple(s.allow_services), s.memory_mb),
+            name="dossier-query-worker",
+            daemon=True,
+        )
+        process.start()
+        child.close()  # the worker holds its end; when it dies, reads here see EOF
+        worker = Worker(process, parent)
+        self.workers.append(worker)
+        return worker
+
+    async def _await_ready(self, worker: Worker) -> None:
+        try:
+            message = await asyncio.wait_for(asyncio.to_thread(worker.conn.recv), START_TIMEOUT)
+        except (asyncio.TimeoutError, EOFError, OSError) as exc:
+            self._discard(worker)
+            raise RuntimeError(f"a query worker did not start ({type(exc).__name__}); see the messages above") from exc
+        worker.ready, worker.network = True, message[1]
+
+    async def start(self) -> None:
+        """Start every worker and wait until each has loaded the store."""
+        await asyncio.gather(*(self._await_ready(self._spawn()) for _ in range(self.size)))
+
+    def _discard(self, worker: Worker) -> None:
+        if worker.process.is_alive():
+            worker.process.kill()
+        worker.process.join(timeout=5)
+        try:
+            worker.conn.close()
+        except OSError:
+            pass
+        if worker in self.workers:
+            self.workers.remove(worker)
+
+    def _replace(self, worker: Worker) -> None:
+        """Drop a worker and start another in the background."""
+        self._discard(worker)
+        new = self._spawn()
+
+        async def ready() -> None:
+            try:
+                await self._await_ready(new)
+            except RuntimeError as exc:
+                log.error("%s", exc)
+
+        task = asyncio.get_running_loop().create_task(ready())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def close(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        for worker in list(self.workers):
+            self._discard(worker)
+
+    # -- queries ------------------------------------------------------------------------------
+    def status(self) -> dict[str, int]:
+        return {
+            "idle": sum(w.ready and not w.busy for w in self.workers),
+            "busy": sum(w.busy for w in self.workers),
+            "starting": sum(not w.ready for w in self.workers),
+        }
+
+    def _retry_after(self) -> int:
+        now = time.monotonic()
+        waits = [w.deadline - now for w in self.workers if w.busy] or [1.0]
+        return max(1, math.ceil(min(waits)))
+
+    async def run(self, request: Request, timeout: float) -> Reply:
+        """Run ``request`` on an idle worker within ``timeout`` seconds; raises Busy when none is idle."""
+        worker = next((w for w in self.workers if w.ready and not w.busy), None)
+        if worker is None:
+            raise Busy(self._retry_after())
+        worker.busy, worker.deadline = True, time.monotonic() + timeout
+        receiving = None
+        try:
+            worker.conn.send(request)
+            receiving = asyncio.ensure_future(asyncio.to_thread(worker.conn.recv))
+            reply = await asyncio.wait_for(asyncio.shield(receiving), timeout)
+        except asyncio.TimeoutError:
+            await self._stop(worker, receiving)
+            return Reply.error(
+                503, "timeout", f"the query ran longer than {timeout:g} s, the limit here, and was stopped", timeout=timeout
+            )
+        except (EOFError, OSError, BrokenPipeError):
+            await self._stop(worker, receiving)
+            return Reply.error(
+                503, "worker-died", "the query stopped its worker (most often by needing more memory than allowed here)"
+            )
+        worker.busy = False
+        return reply
+
+    async def _stop(self, worker: Worker, receiving: asyncio.Future | None) -> None:
+        """Kill a worker at its deadline (or after it died), let the reading thread see EOF, then replace it."""
+        if worker.process.is_alive():
+            worker.process.kill()
+        if receiving is not None:
+            try:
+                await asyncio.wait_for(receiving, 5)
+            except BaseException:  # EOF or the like: the worker is gone, which is the point
+                pass
+        await asyncio.to_thread(worker.process.join, 5)
+        self.stopped.append(max(0.0, time.monotonic() - worker.deadline))
+        self._replace(worker)

@@ -1,0 +1,207 @@
+"""Entity, source and fact pages against the real server, and the pure helpers behind them."""
+
+from __future__ import annotations
+
+import json
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import SKOS
+
+from dossier.serve import formats, policy
+from dossier.serve.freshness import stale_reason
+from dossier.serve.pages import highlight
+from serve_support import HTTP
+
+ID = "https://w3id.org/dossier/id/"
+HTML = {"Accept": "text/html"}
+
+
+def select(served, query: str) -> list[dict]:
+    r = HTTP.post(served.url + "/sparql", data={"query": query})
+    assert r.status_code == 200, r.text
+    return r.json()["results"]["bindings"]
+
+
+def test_every_entity_iri_resolves(served):
+    served.wait_idle()
+    rows = select(served, f"SELECT DISTINCT ?e WHERE {{ GRAPH <https://w3id.org/dossier/graph/entities> {{ ?e a ?c }} FILTER(STRSTARTS(STR(?e), '{ID}')) }}")
+    slugs = sorted(r["e"]["value"][len(ID):] for r in rows)
+    assert slugs
+
+    def fetch(slug):
+        for _ in range(20):
+            r = HTTP.get(f"{served.url}/id/{slug}", headers=HTML)
+            if r.status_code != 503:
+                return slug, r
+            time.sleep(0.2)
+        return slug, r
+
+    with ThreadPoolExecutor(3) as pool:
+        bad = [(slug, r.status_code) for slug, r in pool.map(fetch, slugs) if r.status_code != 200]
+    assert bad == []
+
+
+def test_entity_page_shows_labels_aliases_wikidata_and_facts_with_quotes(served):
+    linked = select(
+        served,
+        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> SELECT ?e ?label ?qid ?alias WHERE { "
+        "?e skos:exactMatch ?qid ; skos:prefLabel ?label ; skos:altLabel ?alias . "
+        "FILTER EXISTS { ?fact ?role ?e ; <http://www.w3.org/ns/prov#wasDerivedFrom> ?src } } LIMIT 1",
+    )[0]
+    slug = linked["e"]["value"][len(ID):]
+    r = HTTP.get(f"{served.url}/id/{slug}", headers=HTML)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    page = r.text
+    qid = linked["qid"]["value"].rsplit("/", 1)[-1]
+    assert linked["label"]["value"].replace("'", "&#39;") in page
+    assert linked["alias"]["value"].replace("'", "&#39;") in page
+    assert f"https://www.wikidata.org/wiki/{qid}" in page
+    assert "Facts about it" in page and "<mark>" in page and "/source/" in page
+    assert "content-security-policy" in r.headers
+
+
+def test_entity_page_with_every_fact_about_it(served):
+    irgc = ID + "irgc"
+    facts = select(served, f"SELECT DISTINCT ?f ?label WHERE {{ ?f ?role <{irgc}> ; a <https://w3id.org/dossier/ontology#Fact> ; <http://www.w3.org/2000/01/rdf-schema#label> ?label }}")
+    page = HTTP.get(served.url + "/id/irgc", headers=HTML).text
+    for f in facts:
+        assert f["f"]["value"].replace("https://w3id.org/dossier", "") in page
+
+
+@pytest.mark.parametrize("accept, fmt", [("text/turtle", "turtle"), ("application/ld+json", "json-ld")])
+def test_entity_description_as_rdf(served, accept, fmt):
+    r = HTTP.get(served.url + "/id/irgc", headers={"Accept": accept})
+    assert r.status_code == 200 and r.headers["content-type"].startswith(accept)
+    g = Graph().parse(data=r.text, format=fmt)
+    assert (URIRef(ID + "irgc"), SKOS.prefLabel, Literal("Islamic Revolutionary Guard Corps", lang="en")) in g
+    assert len(g) > 20, "its facts and their evidence come with it"
+
+
+def test_source_page_lists_its_facts_with_quotes_highlighted(served):
+    sources = select(served, "SELECT ?s WHERE { ?s a <https://w3id.org/dossier/ontology#Source> }")
+    for row in sources:
+        src = row["s"]["value"]
+        slug = src.rsplit("/", 1)[-1]
+        facts = select(
+            served,
+            f"SELECT DISTINCT ?f WHERE {{ ?f <http://www.w3.org/ns/prov#wasDerivedFrom> <{src}> ; a <https://w3id.org/dossier/ontology#Fact> }}",
+        )
+        r = HTTP.get(f"{served.url}/source/{slug}", headers=HTML)
+        assert r.status_code == 200, slug
+        for f in facts:
+            assert f'href="{f["f"]["value"].replace("https://w3id.org/dossier", "")}"' in r.text, (slug, f)
+        assert r.text.count('class="hl') >= 1
+        turtle = HTTP.get(f"{served.url}/source/{slug}", headers={"Accept": "text/turtle"})
+        assert turtle.status_code == 200 and len(Graph().parse(data=turtle.text, format="turtle")) > 10
+
+
+def test_fact_iri_resolves(served):
+    fact = select(served, "SELECT ?f WHERE { ?f a <https://w3id.org/dossier/ontology#Statement> } LIMIT 1")[0]["f"]["value"]
+    path = fact.replace("https://w3id.org/dossier", "")
+    r = HTTP.get(served.url + path, headers=HTML)
+    assert r.status_code == 303
+    _, source, fact_id = path.split("/", 3)[1:]
+    assert r.headers["location"] == f"/source/{source}#fact-{fact_id}"
+    nt = HTTP.get(served.url + path, headers={"Accept": "application/n-triples"})
+    assert nt.status_code == 200 and f"<{fact}>" in nt.text
+
+
+@pytest.mark.parametrize("path", ["/id/no-such-entity", "/id/Not_A_Slug", "/source/no-such-source", "/fact/x/y"])
+def test_unknown_resources_are_404(served, path):
+    r = HTTP.get(served.url + path, headers={"Accept": "application/ld+json"})
+    assert r.status_code == 404
+    assert HTTP.get(served.url + path, headers=HTML).status_code == 404
+
+
+def test_index_and_query_page(served):
+    index = HTTP.get(served.url + "/id/", headers=HTML)
+    assert index.status_code == 200 and "/id/irgc" in index.text
+    page = HTTP.get(served.url + "/")
+    assert page.status_code == 200 and "/static/yasgui/yasgui.min.js" in page.text
+    assert "unpkg" not in page.text and "cdn" not in page.text.lower()
+    assert HTTP.get(served.url + "/static/yasgui/yasgui.min.js").status_code == 200
+    examples = json.loads(page.text.split('<script id="examples" type="application/json">')[1].split("</script>")[0])
+    assert examples and all(e["query"] and e["title"] for e in examples)
+
+
+# -- pure helpers --------------------------------------------------------------------------------
+def test_highlight_cuts_overlapping_spans():
+    assert highlight("abcdef", [(1, 4, 1), (2, 5, 2)]) == [("a", []), ("b", [1]), ("cd", [1, 2]), ("e", [2]), ("f", [])]
+
+
+@pytest.mark.parametrize(
+    "accept, kind, expected",
+    [
+        (None, "solutions", "application/sparql-results+json"),
+        ("text/csv;q=0.5, application/sparql-results+xml", "solutions", "application/sparql-results+xml"),
+        ("text/*", "triples", "text/turtle"),
+        ("text/turtle;q=0, application/ld+json", "triples", "application/ld+json"),
+        ("image/png", "solutions", None),
+    ],
+)
+def test_negotiate(accept, kind, expected):
+    assert formats.negotiate(accept, kind) == expected
+
+
+@pytest.mark.parametrize(
+    "query, status, code",
+    [
+        ("INSERT DATA { <a:b> <a:b> <a:b> }", 403, "update-refused"),
+        ("PREFIX x: <urn:x#>\n# a comment\nDELETE WHERE { ?s ?p ?o }", 403, "update-refused"),
+        ("LOAD <http://example.org/x>", 403, "update-refused"),
+        ("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }", 403, "service-refused"),
+        ("SELECT * WHERE { \\u0053ERVICE <http://example.org/sparql> { ?s ?p ?o } }", 403, "service-refused"),
+        ('SELECT * WHERE { BIND("\\u005Cu0053" AS ?x) }', 400, "malformed-query"),
+        ("SELECT * WHERE { ?s ?p }", 400, "malformed-query"),
+        ("", 400, "malformed-query"),
+    ],
+)
+def test_policy_refuses(query, status, code):
+    with pytest.raises(policy.Refusal) as refused:
+        policy.analyse(query)
+    assert (refused.value.status, refused.value.code) == (status, code)
+
+
+def test_policy_reads_the_dataset_and_allows_listed_services():
+    a = policy.analyse("PREFIX g: <urn:g:> SELECT * FROM g:a FROM NAMED <urn:g:b> WHERE { ?s ?p ?o }")
+    assert (a.form, a.default_graphs, a.named_graphs, a.has_dataset) == ("SELECT", ("urn:g:a",), ("urn:g:b",), True)
+    allowed = "https://query.wikidata.org/sparql"
+    b = policy.analyse(f"SELECT * WHERE {{ SERVICE <{allowed}> {{ ?s ?p ?o }} }}", (allowed,))
+    assert b.services == (allowed,)
+    assert policy.analyse("CONSTRUCT WHERE { ?s ?p ?o }").kind == "triples"
+
+
+def test_stale_reason(project):
+    import os
+
+    for path in (project / "graph").iterdir():
+        os.utime(path, (2_000_000_000, 2_000_000_000))
+    assert stale_reason(project) is None
+    newer = project / "mappings" / "README.md"
+    newer.write_text("touched\n")
+    os.utime(newer, (2_000_000_100, 2_000_000_100))
+    assert stale_reason(project) == "mappings/README.md is newer than graph/"
+    (project / "graph" / "dossier.nq").unlink()
+    assert stale_reason(project) == "graph/dossier.nq is missing"
+
+
+def test_serve_builds_a_missing_graph_first(tmp_path):
+    """`serve.py` from a tree without graph/ builds it, then serves it."""
+    import shutil
+
+    from conftest import copy_project
+    from serve_support import Server
+
+    root = copy_project(tmp_path / "p")
+    shutil.rmtree(root / "graph")
+    server = Server(root, "--workers", "1").start(wait=600)
+    try:
+        assert (root / "graph" / "dossier.nq").is_file()
+        assert stale_reason(root) is None
+        assert "built graph/" in server.log.read_text()
+        assert HTTP.get(server.url + "/sparql", params={"query": "ASK { ?s ?p ?o }"}).json()["boolean"] is True
+    finally:
+        server.stop()

@@ -1,0 +1,176 @@
+"""The SPARQL 1.1 Protocol at /sparql, against the real server: methods, formats, dataset, description, CORS."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import httpx
+import pytest
+from rdflib import Graph, Namespace
+
+from conftest import ROOT
+from serve_support import HTTP
+
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+GRAPH = "https://w3id.org/dossier/graph/"
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+LABELS = "SELECT ?s ?label WHERE { ?s <http://www.w3.org/2004/02/skos/core#prefLabel> ?label } ORDER BY ?s LIMIT 3"
+CONSTRUCT = "CONSTRUCT { ?s <http://www.w3.org/2004/02/skos/core#prefLabel> ?l } WHERE { ?s <http://www.w3.org/2004/02/skos/core#prefLabel> ?l } LIMIT 5"
+
+
+def quads_per_graph(root: Path) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for line in (root / "graph" / "dossier.nq").read_text(encoding="utf-8").splitlines():
+        graph = line.rstrip(" .").rsplit(" ", 1)[-1].strip("<>")
+        counts[graph] = counts.get(graph, 0) + 1
+    return counts
+
+
+def source_slugs() -> list[str]:
+    """The sources whose named graph graph/ holds (every graph but the registry, inferences and ontology)."""
+    return sorted(g[len(GRAPH):] for g in quads_per_graph(ROOT) if g[len(GRAPH):] not in ("entities", "inferred", "ontology"))
+
+
+def count(served, query: str, **params) -> int:
+    r = HTTP.get(served.url + "/sparql", params={"query": query, **params}, headers={"Accept": "application/sparql-results+json"})
+    assert r.status_code == 200, r.text
+    return int(r.json()["results"]["bindings"][0]["n"]["value"])
+
+
+def test_health(served):
+    r = HTTP.get(served.url + "/health")
+    assert r.status_code == 200
+    assert r.json()["status"] == "ok" and "Oxigraph" in r.json()["store"]
+
+
+@pytest.mark.parametrize("how", ["GET", "POST form", "POST sparql-query"])
+def test_query_by_get_and_post(served, how):
+    if how == "GET":
+        r = HTTP.get(served.url + "/sparql", params={"query": LABELS})
+    elif how == "POST form":
+        r = HTTP.post(served.url + "/sparql", data={"query": LABELS})
+    else:
+        r = HTTP.post(served.url + "/sparql", content=LABELS.encode(), headers={"Content-Type": "application/sparql-query"})
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"].startswith("application/sparql-results+json")
+    assert len(r.json()["results"]["bindings"]) == 3
+
+
+@pytest.mark.parametrize(
+    "accept, media",
+    [
+        ("application/sparql-results+json", "application/sparql-results+json"),
+        ("application/sparql-results+xml", "application/sparql-results+xml"),
+        ("text/csv", "text/csv"),
+        ("text/tab-separated-values", "text/tab-separated-values"),
+        ("text/html;q=0.9, text/csv;q=0.8", "text/csv"),
+        ("*/*", "application/sparql-results+json"),
+    ],
+)
+def test_select_result_formats(served, accept, media):
+    r = HTTP.get(served.url + "/sparql", params={"query": LABELS}, headers={"Accept": accept})
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"].split(";")[0] == media
+    if media.endswith("json"):
+        assert len(r.json()["results"]["bindings"]) == 3
+    elif media.endswith("xml"):
+        ns = {"r": "http://www.w3.org/2005/sparql-results#"}
+        assert len(ET.fromstring(r.content).findall(".//r:result", ns)) == 3
+    elif media == "text/csv":
+        rows = list(csv.reader(io.StringIO(r.text)))
+        assert rows[0] == ["s", "label"] and len(rows) == 4
+    else:
+        lines = r.text.strip().split("\n")
+        assert lines[0] == "?s\t?label" and len(lines) == 4
+
+
+@pytest.mark.parametrize(
+    "accept, fmt", [("text/turtle", "turtle"), ("application/ld+json", "json-ld"), ("application/n-triples", "nt")]
+)
+def test_construct_and_describe_formats(served, accept, fmt):
+    r = HTTP.post(served.url + "/sparql", data={"query": CONSTRUCT}, headers={"Accept": accept})
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"].split(";")[0] == accept
+    assert len(Graph().parse(data=r.text, format=fmt)) == 5
+    r = HTTP.get(served.url + "/sparql", params={"query": "DESCRIBE <https://w3id.org/dossier/id/irgc>"}, headers={"Accept": accept})
+    assert r.status_code == 200, r.text
+    assert len(Graph().parse(data=r.text, format=fmt)) > 3
+
+
+def test_ask(served):
+    r = HTTP.get(served.url + "/sparql", params={"query": "ASK { ?s ?p ?o }"})
+    assert r.status_code == 200 and r.json()["boolean"] is True
+
+
+def test_default_graph_is_the_union_of_all_graphs(served):
+    assert count(served, COUNT) == sum(quads_per_graph(served.root).values())
+
+
+@pytest.mark.parametrize("slug", source_slugs())
+def test_every_source_graph_is_addressable_with_graph(served, slug):
+    expected = quads_per_graph(served.root)[GRAPH + slug]
+    assert count(served, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{GRAPH}{slug}> {{ ?s ?p ?o }} }}") == expected
+    listed = HTTP.get(served.url + "/sparql", params={"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"}).json()
+    assert GRAPH + slug in {b["g"]["value"] for b in listed["results"]["bindings"]}
+
+
+def test_from_selects_a_stored_graph_and_protocol_parameters_too(served):
+    entities = quads_per_graph(served.root)[GRAPH + "entities"]
+    assert count(served, f"SELECT (COUNT(*) AS ?n) FROM <{GRAPH}entities> WHERE {{ ?s ?p ?o }}") == entities
+    assert count(served, f"PREFIX g: <{GRAPH}> SELECT (COUNT(*) AS ?n) FROM g:entities WHERE {{ ?s ?p ?o }}") == entities
+    assert count(served, COUNT, **{"default-graph-uri": GRAPH + "entities"}) == entities
+    named = f"SELECT (COUNT(*) AS ?n) FROM NAMED <{GRAPH}entities> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}"
+    assert count(served, named) == entities
+
+
+def test_service_description(served):
+    for accept, fmt in [("text/turtle", "turtle"), ("application/ld+json", "json-ld")]:
+        r = HTTP.get(served.url + "/sparql", headers={"Accept": accept})
+        assert r.status_code == 200, r.text
+        sd = Graph().parse(data=r.text, format=fmt)
+        service = next(sd.subjects(SD.endpoint, None))
+        assert str(sd.value(service, SD.endpoint)) == served.url + "/sparql"
+        assert (service, SD.supportedLanguage, SD.SPARQL11Query) in sd
+        assert (service, SD.supportedLanguage, SD.SPARQL11Update) not in sd
+        assert (service, SD.feature, SD.BasicFederatedQuery) not in sd
+        assert (service, SD.feature, SD.UnionDefaultGraph) in sd
+        names = {str(o) for o in sd.objects(None, SD.name)}
+        assert {GRAPH + s for s in source_slugs()} <= names
+
+
+def test_browser_asking_sparql_gets_the_query_page(served):
+    r = HTTP.get(served.url + "/sparql", headers={"Accept": "text/html,*/*;q=0.8"})
+    assert r.status_code == 303 and r.headers["location"] == "/"
+
+
+def test_unsupported_accept_is_406(served):
+    r = HTTP.get(served.url + "/sparql", params={"query": LABELS}, headers={"Accept": "image/png"})
+    assert r.status_code == 406 and r.json()["error"] == "not-acceptable"
+    r = HTTP.get(served.url + "/sparql", params={"query": LABELS}, headers={"Accept": "text/turtle"})
+    assert r.status_code == 406, "a SELECT has no Turtle form"
+
+
+def test_cors_is_open_for_reads_never_with_credentials(served):
+    origin = {"Origin": "https://elsewhere.example"}
+    r = HTTP.get(served.url + "/sparql", params={"query": LABELS}, headers=origin)
+    assert r.headers["access-control-allow-origin"] == "*"
+    assert "access-control-allow-credentials" not in r.headers
+    pre = HTTP.options(
+        served.url + "/sparql",
+        headers={**origin, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"},
+    )
+    assert pre.status_code == 200
+    assert pre.headers["access-control-allow-origin"] == "*"
+    assert "access-control-allow-credentials" not in pre.headers
+
+
+def test_example_queries_run(served):
+    """Every queries/*.rq answers 200 through the endpoint (the query page's tabs)."""
+    for path in sorted((ROOT / "queries").glob("*.rq")):
+        r = HTTP.post(served.url + "/sparql", data={"query": path.read_text(encoding="utf-8")}, timeout=30)
+        assert r.status_code == 200, f"{path.name}: {r.status_code} {r.text[:300]}"
+        json.loads(r.text)
