@@ -44,7 +44,7 @@ def used_in_sources(built_graph) -> set[str]:
 
 @pytest.mark.parametrize("entity", sorted(REGISTRY.entities))
 def test_entity_is_used_by_a_document(entity, used_in_sources):
-    used = entity_iri(entity) in used_in_sources
+    used = str(entity_iri(entity)) in used_in_sources
     assert used, (f"registry entity '{entity}' is not used by any mapping: mention it in the document that names it "
                   f"(mappings/<slug>.yaml, mentions:) or remove it from {REGISTRY.entities[entity].file}")
 
@@ -60,3 +60,10 @@ def test_label_and_description_are_neutral(entity):
 def test_links_point_at_entities_and_never_use_owl_sameAs(built_graph):
     g = Graph().parse(built_graph / "dossier.nq", format="nquads")
     assert not list(g.triples((None, OWL.sameAs, None)))
+
+
+@pytest.mark.parametrize("entity", sorted(REGISTRY.entities))
+def test_entity_has_a_reviewed_wikidata_row(entity):
+    assert entity in REGISTRY.links, (
+        f"{entity} has no row in mappings/wikidata.sssom.tsv: add one with its confirmed QID, or with "
+        "sssom:NoTermFound while none is confirmed (`dossier link` proposes candidates)")
