@@ -10,7 +10,8 @@ from datetime import date
 from rdflib import Literal
 from rdflib.namespace import XSD
 
-_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+# ASCII digits only (\d would also take Arabic-Indic or full-width digits, making ill-typed literals).
+_PATTERN = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
 
 
 @dataclass(frozen=True)
@@ -32,10 +33,12 @@ class DateError(ValueError):
 
 def parse_date(text: str) -> PartialDate:
     """Parse and check a YYYY, YYYY-MM or YYYY-MM-DD string; raises DateError saying what is wrong."""
-    m = _PATTERN.match(text.strip())
+    m = _PATTERN.fullmatch(text.strip())
     if not m:
         raise DateError(f"'{text}' is not a date: write YYYY, YYYY-MM or YYYY-MM-DD")
     y, mo, d = int(m.group(1)), m.group(2), m.group(3)
+    if y == 0:
+        raise DateError(f"'{text}' has year 0000, which XML Schema dates do not have: years run from 0001")
     if mo is None:
         return PartialDate(m.group(0), date(y, 1, 1), date(y, 12, 31), "gYear")
     month = int(mo)

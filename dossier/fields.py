@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import difflib
+import re
+from urllib.parse import urlsplit
 
 from .namespace import SLUG
 from .problems import Problems
 from .yamlfile import YList, YMap, YStr
+
+WHOLE = re.compile(r"^(0|[1-9][0-9]*)$")  # ASCII digits, no leading zero
+_IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|\\^`]')  # characters RFC 3987 does not allow in an IRI
 
 
 class Reader:
@@ -41,20 +46,67 @@ class Reader:
         return str(v)
 
     def texts(self, key: str) -> list[str]:
-        """A text or list of texts."""
+        """A text or list of texts; an empty list, an empty item or an item given twice is reported."""
         v = self.rec.get(key)
         if v is None:
             return []
         if isinstance(v, str):
-            v = [v]
+            return [str(v)] if self.text(key) is not None else []
         if not isinstance(v, YList | list) or not all(isinstance(x, str) for x in v):
             self.err(key, f"'{key}' must be a text or a list of texts")
             return []
-        return [str(x) for x in v]
+        if not v:
+            self.err(key, f"'{key}' is an empty list: name at least one, or remove the key")
+            return []
+        out: list[str] = []
+        for x in v:
+            if not x.strip():
+                self.err(key, f"'{key}' has an empty item")
+            elif x in out:
+                self.err(key, f"'{x}' is given twice in '{key}'")
+            else:
+                out.append(str(x))
+        return out
+
+    def whole(self, key: str) -> int | None:
+        """A whole number written in ASCII digits without a leading zero (YAML 1.1 would read 012 as 10)."""
+        v = self.text(key)
+        if v is None:
+            return None
+        v = v.strip()
+        if not WHOLE.fullmatch(v):
+            if v.isascii() and v.isdigit():
+                octal = (f"YAML 1.1 would read it as octal {int(v, 8)}" if set(v) <= set("01234567")
+                         else "YAML 1.1 reads a leading zero as octal")
+                self.err(key, f"'{v}' has a leading zero ({octal}): write {int(v)}")
+            else:
+                self.err(key, f"'{v}' is not a whole number: write digits 0-9 only, as in 176")
+            return None
+        return int(v)
+
+    def iri(self, key: str) -> str | None:
+        """An absolute http(s) IRI; a relative one would be resolved against whatever folder the build runs in."""
+        v = self.text(key)
+        if v is None:
+            return None
+        v = v.strip()
+        bad = _IRI_FORBIDDEN.search(v)
+        if bad:
+            self.err(key, f"'{v}' is not an IRI: it contains {bad.group(0)!r}; percent-encode it")
+            return None
+        parts = urlsplit(v)
+        if not parts.scheme:
+            self.err(key, f"'{v}' is a relative IRI: RDF tools would resolve it against the folder the build "
+                          "runs in; write an absolute http(s) IRI such as https://example.org/page")
+            return None
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            self.err(key, f"'{v}' is not an absolute http(s) IRI: write it as https://host/path")
+            return None
+        return v
 
     def slug(self, key: str) -> str | None:
         v = self.text(key)
-        if v is not None and not SLUG.match(v):
+        if v is not None and not SLUG.fullmatch(v):
             self.err(key, f"'{v}' is not a slug: use lowercase letters, digits and single hyphens, starting with a letter")
             return None
         return v

@@ -19,7 +19,7 @@ ANY = ("Organization", "Person", "Place", "Event")
 
 @dataclass(frozen=True)
 class Field:
-    kind: str  # text | entity | entities | date | concept | int | ref
+    kind: str  # text | entity | entities | date | concept | int | ref | url
     predicate: URIRef | None = None
     required: bool = False
     types: tuple[str, ...] = ANY  # for entity fields: allowed registry types
@@ -84,7 +84,7 @@ SOURCE_FIELDS: dict[str, Field] = {
     "sha256": Field("text", required=True),
     "received_as": Field("text", DOS.seedFile),
     "language": Field("text", SCHEMA.inLanguage, True),
-    "url": Field("text"),
+    "url": Field("url", SCHEMA.url),  # an absolute http(s) IRI, never a relative one
 }
 
 EXPECT_KEYS = {"entities"} | {f"min_{name}" for name in SECTIONS}

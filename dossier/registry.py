@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,12 +72,22 @@ def load_registry(root: Path, types: set[str], problems: Problems) -> Registry:
                 continue
             _read_entity(rec, display, types, reg, problems)
     for e in reg.entities.values():
+        bad = set()
         for key, refs in (("part_of", [e.part_of]), ("country", [e.country]), ("member_of", e.member_of)):
             for ref in refs:
                 if ref and ref not in reg.entities:
                     problems.add(e.file, e.line, e.id, f"{key} '{ref}' is not a registry id{suggest(ref, reg.entities)}")
-                elif ref and key != "part_of" and reg.entities[ref].type != ("Place" if key == "country" else "Organization"):
-                    problems.add(e.file, e.line, e.id, f"{key} '{ref}' is a {reg.entities[ref].type}")
+                    bad.add((key, ref))
+                elif ref and reg.entities[ref].type != ("Place" if key == "country" else "Organization"):
+                    want = "a Place" if key == "country" else "an Organization"
+                    problems.add(e.file, e.line, e.id, f"{key} '{ref}' is a {reg.entities[ref].type}; {key} must name {want}")
+                    bad.add((key, ref))
+        # a reported reference is dropped, so the shapes do not report it a second time
+        if ("part_of", e.part_of) in bad:
+            e.part_of = None
+        if ("country", e.country) in bad:
+            e.country = None
+        e.member_of = [m for m in e.member_of if ("member_of", m) not in bad]
     _read_sssom(root, reg, problems)
     return reg
 
@@ -97,12 +106,9 @@ def _read_entity(rec: YMap, file: str, types: set[str], reg: Registry, problems:
         first = reg.entities[eid]
         r.err("id", f"duplicate entity id '{eid}', already defined at {first.file}:{first.line}; ids are unique across all registry files")
         return
-    aliases = r.texts("aliases")
-    seen = set()
-    for a in aliases:
-        if a in seen or a == label:
-            r.err("aliases", f"alias '{a}' is given twice (or repeats the label)")
-        seen.add(a)
+    aliases = r.texts("aliases")  # texts() reports an alias given twice
+    if label in aliases:
+        r.err("aliases", f"alias '{label}' repeats the label: remove it from aliases")
     reg.entities[eid] = Entity(
         eid, etype, label, aliases, r.text("description"), r.slug("part_of"), r.slug("country"),
         r.texts("member_of"), file, rec.line
@@ -127,10 +133,11 @@ def _read_sssom(root: Path, reg: Registry, problems: Problems) -> None:
         problems.add(display, header_line, "", f"columns must be exactly: {' '.join(SSSOM_COLUMNS)}")
         return
     for lineno, line in body[1:]:
-        row = dict(zip(columns, next(csv.reader([line], delimiter="\t"))))
-        if len(row) != len(columns) or any(v is None for v in row.values()):
-            problems.add(display, lineno, "", f"expected {len(columns)} tab-separated columns")
+        cells = line.split("\t")  # plain TSV, no quoting: a quote character in a comment stays text
+        if len(cells) != len(columns):  # zip() would silently drop extra cells
+            problems.add(display, lineno, "", f"expected {len(columns)} tab-separated columns, found {len(cells)}")
             continue
+        row = dict(zip(columns, cells))
         subject = row["subject_id"].removeprefix("dossier:")
         if not row["subject_id"].startswith("dossier:") or subject not in reg.entities:
             problems.add(display, lineno, row["subject_id"], f"subject is not a registry id (write dossier:<id>){suggest(subject, reg.entities)}")
