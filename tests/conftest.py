@@ -43,3 +43,14 @@ def built_graph(tmp_path_factory) -> Path:
     root = copy_project(tmp_path_factory.mktemp("built"))
     run_dossier("build", cwd=root, check=True)
     return root / "graph"
+
+
+@pytest.fixture(scope="session")
+def served(tmp_path_factory):
+    """The real server (`serve.py`) on a free 127.0.0.1 port over a scratch copy, with short limits for tests."""
+    from serve_support import Server
+
+    root = copy_project(tmp_path_factory.mktemp("served"))
+    server = Server(root, "--no-build", "--timeout", "2", "--workers", "3", "--max-rows", "5000").start()
+    yield server
+    server.stop()

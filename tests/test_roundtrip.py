@@ -92,7 +92,7 @@ def test_round_trip_from_text_to_query(project: Path):
     known = load_project(project).registry.entities
     if "dominic-leblanc" not in known:
         assert "Dominic LeBlanc" in draft.split("# Capitalized names", 1)[1]
-    for entity in ("irgc", "government-of-canada", "quds-force", "public-safety-canada", "ps752-shootdown"):
+    for entity in ("irgc", "government-of-canada", "quds-force", "ps752-shootdown"):
         assert f"{{entity: {entity}, quote: " in draft
 
     # 2. validation names what is still missing, with file and line

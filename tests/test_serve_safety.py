@@ -1,4 +1,4 @@
-"""The safety rules of a public read-only endpoint, against the real server (timeout 2 s, 3 workers, 2000 rows).
+"""The safety rules of a public read-only endpoint, against the real server (timeout 2 s, 3 workers, 5000 rows).
 
 Read-only on every route; no outbound access and no file access (a loopback spy must record
 nothing); runaway queries stopped at the timeout with 503, never 200; /health answering while
@@ -175,7 +175,7 @@ def test_health_answers_while_three_runaways_run_and_the_cap_holds(served):
 
 def test_row_cap(served):
     body = assert_json_error(HTTP.post(served.url + "/sparql", data={"query": "SELECT * WHERE { ?s ?p ?o }"}), 422, "too-many-results")
-    assert "2000" in body["message"] and "LIMIT" in body["message"]
+    assert "5000" in body["message"] and "LIMIT" in body["message"]
     r = HTTP.post(served.url + "/sparql", data={"query": "CONSTRUCT WHERE { ?s ?p ?o }"}, headers={"Accept": "text/turtle"})
     assert_json_error(r, 422, "too-many-results")
     assert HTTP.post(served.url + "/sparql", data={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 2000"}).status_code == 200
