@@ -44,6 +44,48 @@ def cmd_validate(args) -> int:
     return 0
 
 
+def cmd_link(args) -> int:
+    from .draft import load_project
+    from .link import DEFAULT_CACHE, DEFAULT_REVIEW, endpoint_from_env, run
+
+    root = _root(args)
+    project = load_project(root)
+    if project.problems:
+        for p in project.problems.items:
+            print(p.human(), file=sys.stderr)
+        print(f"{len(project.problems)} problem(s) in the registry or link table; fix them first", file=sys.stderr)
+        return 1
+    return run(root, project.registry, endpoint=endpoint_from_env(args.endpoint),
+               cache_dir=root / (args.cache or DEFAULT_CACHE), offline=args.offline, do_check=args.check,
+               out=Path(args.out).resolve() if args.out else root / DEFAULT_REVIEW, only=args.entity, say=print)
+
+
+def cmd_draft(args) -> int:
+    from .draft import run
+
+    out = Path(args.out).resolve() if args.out else None
+    return run(_root(args), Path(args.text).resolve(), out, args.stdout, args.force,
+               say=lambda msg: print(msg, file=sys.stderr))
+
+
+def cmd_serve(args) -> int:
+    from .serve import serve
+    from .serve.settings import from_arguments
+
+    return serve(from_arguments(args, _root(args)))
+
+
+def cmd_push(args) -> int:
+    from .push import PushError, push
+
+    try:
+        push(_root(args), args.endpoint, everything=args.all, jobs=args.jobs, say=print)
+    except (PushError, FileNotFoundError, OSError) as exc:
+        print(f"push failed: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="dossier", description=__doc__)
     parser.add_argument("--root", default=".", help="project folder (default: current folder)")
@@ -56,6 +98,35 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("validate", help="check mappings and SHACL shapes without writing graph/")
     p.add_argument("--json", action="store_true", help="print errors as one JSON object per line")
     p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("link", help="propose Wikidata candidates for unlinked entities into a review file "
+                                    "(never into mappings/wikidata.sssom.tsv); --check re-checks confirmed links")
+    p.add_argument("--check", action="store_true", help="check confirmed links' labels against Wikidata (or the cache)")
+    p.add_argument("--offline", action="store_true", help="use the response cache only")
+    p.add_argument("--endpoint", help="API URL (default: $DOSSIER_WIKIDATA_API or https://www.wikidata.org/w/api.php)")
+    p.add_argument("--cache", help="response cache folder, relative to the project (default: .cache/wikidata)")
+    p.add_argument("--out", help="review file to write (default: review/wikidata-candidates.sssom.tsv)")
+    p.add_argument("--entity", action="append", help="only this registry id (repeatable)")
+    p.set_defaults(func=cmd_link)
+
+    p = sub.add_parser("draft", help="draft mappings/<slug>.yaml from a new document's text (documents/<slug>.txt)")
+    p.add_argument("text", help="the document's text file, UTF-8, named <slug>.txt")
+    p.add_argument("--out", help="write the draft here instead of mappings/<slug>.yaml")
+    p.add_argument("--stdout", action="store_true", help="print the draft instead of writing a file")
+    p.add_argument("--force", action="store_true", help="overwrite an existing mapping file")
+    p.set_defaults(func=cmd_draft)
+
+    p = sub.add_parser("serve", help="serve graph/: SPARQL endpoint, query page, entity and source pages")
+    from .serve.settings import add_arguments as add_serve_arguments
+
+    add_serve_arguments(p)
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("push", help="load graph/ into a SPARQL Graph Store Protocol server, one named graph per source")
+    p.add_argument("endpoint", help="the store's Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store")
+    p.add_argument("--all", action="store_true", help="send every graph, not only those changed since the last push")
+    p.add_argument("--jobs", type=int, default=4, help="requests in flight at once (default: 4)")
+    p.set_defaults(func=cmd_push)
 
     args = parser.parse_args(argv)
     return args.func(args)

@@ -1,18 +1,38 @@
-"""SHACL validation (pyshacl) of the built graph, with each violation traced back to file:line."""
+"""SHACL validation of the built graph, with each violation traced back to file:line.
+
+ontology/shapes.ttl is the one statement of what the data may say. ``shacl`` runs all of it with
+pyshacl over a graph; that is the reference. Builds use a ``Validator``, which gives the same
+violations faster:
+
+- pyshacl runs a SPARQL-based constraint once per focus node, through rdflib's query engine
+  (tens of milliseconds each). The Validator takes out each constraint it can run as one query
+  for all focus nodes (an sh:select of a node shape reached only through its targets, with
+  $this as a subject in it) and runs it in Oxigraph, keeping the rows whose $this is a focus
+  node; messages are filled in as pyshacl does. pyshacl runs the rest of the shapes.
+- A build validates each document with the registry and the ontology, not the whole union:
+  every shape looks at a document's own nodes, the registry and the ontology. What documents say
+  about shared nodes (an event's date or toll) is checked with the document saying it; no shape
+  counts such values across documents (``cross_document_paths`` names the shape paths that would,
+  and the build validates the documents involved together if one ever appears).
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
 from pyshacl import validate as shacl_validate
-from rdflib import Graph, URIRef
-from rdflib.namespace import RDF, SH
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
+from rdflib.plugins.serializers.nt import _quoteLiteral
 
 from .problems import Problem
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, order=True)
 class Violation:
     focus: str
     path: str
@@ -23,18 +43,26 @@ class Violation:
 def shacl(data: Graph, shapes_path: Path, ontology: Graph) -> list[Violation]:
     """Run the shapes over ``data`` (with the ontology for class hierarchy); return every violation."""
     shapes = Graph().parse(shapes_path, format="turtle")
+    return _pyshacl(_union(data, ontology), shapes, shapes, str(shapes_path))
+
+
+def _union(*graphs: Iterable) -> Graph:
     full = Graph()
-    for g in (data, ontology):  # the ontology holds the class hierarchy and the SKOS concepts
+    for g in graphs:  # the ontology holds the class hierarchy and the SKOS concepts
         for t in g:
             full.add(t)
+    return full
+
+
+def _pyshacl(full: Graph, shapes: Graph, all_shapes: Graph, where: str) -> list[Violation]:
     conforms, report, _ = shacl_validate(
-        full, shacl_graph=shapes, inference="none",
+        full, shacl_graph=shapes, inference="none", inplace=True,
         advanced=True, allow_warnings=False, abort_on_first=False,
     )
     if conforms:
         return []
     if not isinstance(report, Graph):
-        raise RuntimeError(f"{shapes_path}: the shapes could not be run: {report}")
+        raise RuntimeError(f"{where}: the shapes could not be run: {report}")
     out = []
     for res in report.subjects(RDF.type, SH.ValidationResult):
         focus = report.value(res, SH.focusNode)
@@ -42,9 +70,209 @@ def shacl(data: Graph, shapes_path: Path, ontology: Graph) -> list[Violation]:
         msgs = sorted(str(m) for m in report.objects(res, SH.resultMessage))
         shape = report.value(res, SH.sourceShape)
         if not isinstance(shape, URIRef):  # an anonymous property shape: name its node shape
-            shape = next(iter(shapes.subjects(SH.property, shape)), None) or next(iter(shapes.subjects(SH.sparql, shape)), None)
+            shape = (next(iter(all_shapes.subjects(SH.property, shape)), None)
+                     or next(iter(all_shapes.subjects(SH.sparql, shape)), None))
         out.append(Violation(str(focus), _short(path), "; ".join(msgs) or "violates a shape", _short(shape)))
-    return sorted(set(out), key=lambda v: (v.focus, v.path, v.message))
+    return sorted(set(out))
+
+
+@dataclass(frozen=True)
+class _SparqlCheck:
+    shape: URIRef
+    constraint: object
+    query: str
+    messages: tuple[str, ...]
+    targets: tuple[tuple[URIRef, object], ...]  # (target predicate, value)
+
+
+_THIS_AS_SUBJECT = re.compile(r"(^|[{.;]\s*)\$this\s+[^\s.;,)}]", re.MULTILINE)
+_UNSUPPORTED = re.compile(r"\$(shapesGraph|currentShape|PATH|value)\b|\?failure\b|\bSERVICE\b", re.IGNORECASE)
+_REFERENCING = {SH.node, SH["not"], SH["and"], SH["or"], SH.xone, SH.qualifiedValueShape, SH.property, RDF.first}
+_TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
+
+
+class Validator:
+    """The shapes, split once into what pyshacl runs and what Oxigraph runs; reused for every document."""
+
+    def __init__(self, shapes_path: Path, ontology: Graph):
+        self.path = shapes_path
+        self.shapes = Graph().parse(shapes_path, format="turtle")
+        self.ontology = ontology
+        self.checks = [c for c in (self._sparql_check(s, c) for s, c in self.shapes.subject_objects(SH.sparql)) if c]
+        self.core = Graph()
+        taken = {(c.shape, c.constraint) for c in self.checks}
+        for s, p, o in self.shapes:
+            if not (p == SH.sparql and (s, o) in taken):
+                self.core.add((s, p, o))
+        self._ontology_nt = _ntriples(ontology)
+
+    def _sparql_check(self, shape, constraint) -> _SparqlCheck | None:
+        g = self.shapes
+        if (shape, SH.path, None) in g or any(p in _REFERENCING for _, p in g.subject_predicates(shape)):
+            return None
+        if (shape, RDF.type, RDFS.Class) in g or (shape, RDF.type, OWL.Class) in g or (shape, SH.target, None) in g:
+            return None
+        if g.value(shape, SH.deactivated) == Literal(True) or g.value(constraint, SH.deactivated) == Literal(True):
+            return None
+        selects = list(g.objects(constraint, SH.select))
+        messages = [m for m in g.objects(constraint, SH.message) if isinstance(m, Literal)]
+        own = [m for m in g.objects(shape, SH.message)]
+        if len(selects) != 1 or not messages or own or (constraint, SH.ask, None) in g:
+            return None
+        select = str(selects[0])
+        if _UNSUPPORTED.search(select) or not _THIS_AS_SUBJECT.search(select):
+            return None
+        prefixes = []
+        for node in g.objects(constraint, SH.prefixes):
+            for decl in g.objects(node, SH.declare):
+                prefixes.append(f"PREFIX {g.value(decl, SH.prefix)}: <{g.value(decl, SH.namespace)}>")
+        targets = tuple(sorted(((p, o) for p in _TARGETS for o in g.objects(shape, p)), key=str))
+        if not targets:
+            return None
+        return _SparqlCheck(shape, constraint, "\n".join(sorted(set(prefixes))) + "\n" + select,
+                            tuple(str(m.value) for m in messages), targets)
+
+    def validate(self, data: Iterable, focus: set | None = None) -> list[Violation]:
+        """Every violation in ``data`` (triples; the ontology is added), only for ``focus`` nodes if given."""
+        full = _union(data, self.ontology)
+        found = _pyshacl(full, self.core, self.shapes, str(self.path))
+        if self.checks:
+            store = ox.Store()
+            store.load(_ntriples(data) + self._ontology_nt, ox.RdfFormat.N_TRIPLES)
+            for check in self.checks:
+                found.extend(self._run(check, store))
+        if focus is not None:
+            keep = {str(n) for n in focus}
+            found = [v for v in found if v.focus in keep]
+        return sorted(set(found))
+
+    def _run(self, check: _SparqlCheck, store: ox.Store) -> list[Violation]:
+        focus = _focus_nodes(store, check.targets)
+        out, seen = [], set()
+        solutions = store.query(check.query)
+        names = [v.value for v in solutions.variables]
+        for row in solutions:
+            bound = {}
+            for var in names:
+                val = row[var]
+                if val is not None:
+                    bound[var] = _to_rdflib(val)
+            this = bound.pop("this", None)
+            if this is None or this not in focus:
+                continue
+            path = bound.pop("path", None)
+            value = bound.pop("value", None)
+            key = (this, path, value, tuple(sorted(bound.items())))
+            if key in seen:
+                continue
+            seen.add(key)
+            fill = dict(bound)
+            fill["this"] = this
+            if path is not None:
+                fill["path"] = path
+            fill["value"] = value if value is not None else this
+            msgs = sorted(_fill(m, fill) for m in check.messages)
+            out.append(Violation(str(this), _short(path), "; ".join(msgs), _short(check.shape)))
+        return out
+
+
+def _focus_nodes(store: ox.Store, targets) -> set:
+    out = set()
+    for p, o in targets:
+        if p == SH.targetNode:
+            out.add(o)
+            continue
+        if p == SH.targetClass:
+            q = f"SELECT DISTINCT ?n WHERE {{ ?n a/<{RDFS.subClassOf}>* <{o}> }}"
+        elif p == SH.targetSubjectsOf:
+            q = f"SELECT DISTINCT ?n WHERE {{ ?n <{o}> ?x }}"
+        else:
+            q = f"SELECT DISTINCT ?n WHERE {{ ?x <{o}> ?n }}"
+        out.update(_to_rdflib(row["n"]) for row in store.query(q))
+    return out
+
+
+def _fill(message: str, bound: dict) -> str:
+    """pyshacl's substitution of {?var} and {$var} in a SPARQL constraint's message."""
+    for var, val in bound.items():
+        message = re.sub("{{[?$]{}}}".format(var), str(val), message)
+    return message
+
+
+def _to_rdflib(term):
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        dt = term.datatype.value
+        return Literal(term.value, datatype=None if dt == str(XSD.string) else URIRef(dt))
+    raise TypeError(f"unexpected term {term!r}")
+
+
+def _ntriples(triples: Iterable) -> bytes:
+    return "".join(f"{s.n3()} {p.n3()} {_nt_object(o)} .\n" for s, p, o in triples).encode("utf-8")
+
+
+def _nt_object(o) -> str:
+    return _quoteLiteral(o) if isinstance(o, Literal) else o.n3()
+
+
+_BOUNDING = (SH.maxCount, SH.qualifiedMaxCount, SH.disjoint, SH.equals, SH.lessThan, SH.lessThanOrEquals,
+             SH.uniqueLang)
+
+
+def cross_document_paths(shapes: Graph) -> list[tuple[URIRef | None, frozenset | None]]:
+    """Where a shape bounds values from above (sh:maxCount, sh:not, sh:closed...): a node given such
+    values by two documents could pass each document's validation and fail the union's.
+
+    Returns (predicate, classes): the predicate bounded (None: any) on instances of the classes
+    (None: on any node, e.g. a bound in a shape reached through another shape's values).
+    """
+    referenced = {o for _, p, o in shapes if p in _REFERENCING and p != SH.property}
+    owner = {ps: ns for ns, ps in shapes.subject_objects(SH.property)}
+
+    def applies_to(x, seen=()) -> frozenset | None:
+        if x in owner and x not in seen:
+            return applies_to(owner[x], seen + (x,))
+        if x in referenced:
+            return None
+        classes = frozenset(shapes.objects(x, SH.targetClass))
+        other = any((x, t, None) in shapes for t in (SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target))
+        return classes if classes and not other else None
+
+    out = []
+    for b in _BOUNDING:
+        for x in set(shapes.subjects(b, None)):
+            path = shapes.value(x, SH.path)
+            out.append((path if isinstance(path, URIRef) else None, applies_to(x)))
+    for x, negated in shapes.subject_objects(SH["not"]):
+        on_values = (x, SH.path, None) in shapes
+        for p in _paths_within(shapes, negated):
+            out.append((p, None if on_values else applies_to(x)))
+    for x in shapes.subjects(SH.closed, Literal(True)):
+        out.append((None, applies_to(x)))
+    return sorted(set(out), key=str)
+
+
+def _paths_within(shapes: Graph, node) -> set:
+    """The predicates a shape's constraints read (None for a complex path), rdf:type for sh:class."""
+    out, todo, seen = set(), [node], set()
+    while todo:
+        n = todo.pop()
+        if n in seen:
+            continue
+        seen.add(n)
+        for p, o in shapes.predicate_objects(n):
+            if p == SH.path:
+                out.add(o if isinstance(o, URIRef) else None)
+            elif p == SH["class"]:
+                out.add(RDF.type)
+            if isinstance(o, (BNode, URIRef)) and p != SH.path:
+                todo.append(o)
+    return out
 
 
 def _short(term) -> str:

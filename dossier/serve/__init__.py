@@ -38,7 +38,7 @@ def serve(settings: Settings) -> int:
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s: %(message)s", stream=sys.stderr)
     log = logging.getLogger("dossier.serve")
-    if settings.build:
+    if settings.build and not settings.store:
         try:
             built = ensure_graph(settings.root)
         except InputError as exc:
@@ -48,11 +48,17 @@ def serve(settings: Settings) -> int:
             return 1
         if built:
             log.info("built graph/: %s", built)
-    if not settings.nquads.is_file():
+    if settings.store:
+        from .remote import RemoteBackend
+
+        backend = RemoteBackend(settings, settings.store)
+    elif not settings.nquads.is_file():
         print(f"{settings.nquads} is missing: run `dossier build` first", file=sys.stderr)
         return 1
-    app = create_app(settings, LocalBackend(settings))
-    log.info("serving %s on http://%s:%d/ (SPARQL at /sparql)", settings.graph_dir, settings.host, settings.port)
+    else:
+        backend = LocalBackend(settings)
+    app = create_app(settings, backend)
+    log.info("serving %s on http://%s:%d/ (SPARQL at /sparql)", settings.store or settings.graph_dir, settings.host, settings.port)
     uvicorn.run(
         app,
         host=settings.host,

@@ -32,6 +32,8 @@ class Settings:
     """SERVICE endpoints a query may call (exact IRIs). Empty: SERVICE is refused and workers get no network."""
     build: bool = True
     """Build graph/ first when it is missing or older than its inputs."""
+    store: str | None = None
+    """A SPARQL query URL to run queries on instead of the embedded store (see remote.py); graph/ is then not read."""
 
     @property
     def graph_dir(self) -> Path:
@@ -67,6 +69,8 @@ def add_arguments(parser) -> None:
         help=f"let queries call this SERVICE endpoint (repeatable; none by default), e.g. {WIKIDATA_SPARQL}",
     )
     parser.add_argument("--no-build", action="store_true", help="serve graph/ as it is, even if older than its inputs")
+    parser.add_argument("--store", metavar="QUERY-URL", help="run queries on this SPARQL endpoint (loaded with `dossier push`) "
+                                                            "instead of the embedded store; its default graph must be the union of the named graphs")
 
 
 def from_arguments(args, root: Path) -> Settings:
@@ -80,4 +84,5 @@ def from_arguments(args, root: Path) -> Settings:
         memory_mb=args.memory_mb,
         allow_services=tuple(args.allow_service),
         build=not args.no_build,
+        store=getattr(args, "store", None),
     )

@@ -1,0 +1,133 @@
+"""`dossier push <endpoint>`: load graph/ into any SPARQL 1.1 Graph Store Protocol server.
+
+Each named graph of graph/ (one per source, plus entities, inferred and ontology) is sent with
+an HTTP PUT to ``<endpoint>?graph=<graph IRI>``, which the protocol defines as replacing that
+graph whole: a reader of the store sees a source's old triples or its new ones, never a mix.
+The graphs are read from graph/dossier.trig, where each is one block, so memory holds one graph
+at a time whatever the size of the corpus.
+
+What was pushed to an endpoint is remembered (.cache/push/, a hash per graph): the next push
+sends only the graphs that changed and deletes (HTTP DELETE) the graphs of sources that are
+gone. ``--all`` sends everything again (after the store was wiped, say).
+
+Endpoints: Oxigraph ``http://host:7878/store``, Fuseki ``http://host:3030/<dataset>/data``,
+GraphDB ``http://host:7200/repositories/<repo>/rdf-graphs/service``, Virtuoso
+``http://host:8890/sparql-graph-crud-auth`` (with credentials); any server implementing the
+protocol's PUT and DELETE with ``?graph=``. Credentials, when the server wants them, come from
+the environment: DOSSIER_PUSH_USER and DOSSIER_PUSH_PASSWORD (HTTP basic auth).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import pyoxigraph as ox
+
+#: N-Triples is a subset of Turtle: every Graph Store server takes it as text/turtle.
+CONTENT_TYPE = "text/turtle"
+
+
+class PushError(Exception):
+    """The server refused or failed a request; carries what it said."""
+
+
+@dataclass
+class PushReport:
+    sent: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+    triples: int = 0
+
+    def summary(self, endpoint: str) -> str:
+        return (f"pushed {len(self.sent)} graph(s) ({self.triples} triples) to {endpoint}; "
+                f"{len(self.unchanged)} unchanged, {len(self.deleted)} deleted")
+
+
+def graphs(trig: Path) -> Iterator[tuple[str, bytes, int]]:
+    """(graph IRI, its triples as N-Triples, count) for each named graph of a TriG file, in file order."""
+    current: str | None = None
+    triples: list[ox.Triple] = []
+
+    def flush():
+        return current, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"", len(triples)
+
+    for quad in ox.parse(path=str(trig), format=ox.RdfFormat.TRIG):
+        name = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else ""
+        if name != current:
+            if current is not None:
+                yield flush()
+            current, triples = name, []
+        triples.append(ox.Triple(quad.subject, quad.predicate, quad.object))
+    if current is not None:
+        yield flush()
+
+
+def _state_path(root: Path, endpoint: str) -> Path:
+    return root / ".cache" / "push" / (hashlib.sha256(endpoint.encode()).hexdigest()[:32] + ".json")
+
+
+def _auth() -> httpx.BasicAuth | None:
+    user = os.environ.get("DOSSIER_PUSH_USER")
+    return httpx.BasicAuth(user, os.environ.get("DOSSIER_PUSH_PASSWORD", "")) if user else None
+
+
+def _check(r: httpx.Response, what: str) -> None:
+    if r.status_code not in (200, 201, 204) and not (r.request.method == "DELETE" and r.status_code == 404):
+        raise PushError(f"{what}: HTTP {r.status_code} {r.reason_phrase}: {r.text[:300]}")
+
+
+def push(root: Path, endpoint: str, everything: bool = False, jobs: int = 4, timeout: float = 600,
+         say: Callable[[str], None] = lambda _: None) -> PushReport:
+    """Send graph/ to ``endpoint`` (the Graph Store Protocol URL); raises PushError or FileNotFoundError."""
+    trig = root / "graph" / "dossier.trig"
+    if not trig.is_file():
+        raise FileNotFoundError(f"{trig} is missing: run `dossier build` first")
+    state_file = _state_path(root, endpoint)
+    try:
+        pushed: dict[str, str] = {} if everything else json.loads(state_file.read_text())["graphs"]
+    except (FileNotFoundError, ValueError, KeyError):
+        pushed = {}
+    report = PushReport()
+    now: dict[str, str] = {}
+    try:
+        _send(endpoint, trig, pushed, now, report, jobs, timeout)
+    except httpx.HTTPError as exc:
+        raise PushError(f"{endpoint}: {type(exc).__name__}: {exc}") from exc
+    state_file.parent.mkdir(parents=True, exist_ok=True)
+    state_file.write_text(json.dumps({"endpoint": endpoint, "graphs": now}, indent=0, sort_keys=True))
+    say(report.summary(endpoint))
+    return report
+
+
+def _send(endpoint: str, trig: Path, pushed: dict, now: dict, report: PushReport, jobs: int, timeout: float) -> None:
+    def put(client: httpx.Client, name: str, body: bytes) -> None:
+        r = client.put(endpoint, params={"graph": name}, content=body, headers={"Content-Type": CONTENT_TYPE})
+        _check(r, f"PUT {name}")
+
+    with httpx.Client(auth=_auth(), timeout=timeout) as client, ThreadPoolExecutor(max(1, jobs)) as pool:
+        pending = []
+        for name, body, n in graphs(trig):
+            digest = hashlib.sha256(body).hexdigest()
+            now[name] = digest
+            if pushed.get(name) == digest:
+                report.unchanged.append(name)
+                continue
+            pending.append(pool.submit(put, client, name, body))
+            report.sent.append(name)
+            report.triples += n
+            if len(pending) >= 4 * max(1, jobs):  # bound the graphs held in memory
+                for f in pending:
+                    f.result()
+                pending = []
+        for f in pending:
+            f.result()
+        for name in sorted(set(pushed) - set(now)):
+            _check(client.delete(endpoint, params={"graph": name}), f"DELETE {name}")
+            report.deleted.append(name)

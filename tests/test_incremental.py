@@ -1,0 +1,93 @@
+"""Rebuilds from the cache (.cache/build/) write exactly what a clean build writes, and redo only what changed."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from dossier.build import run_build
+from dossier.problems import InputError
+
+sys.path.insert(0, str(ROOT))
+from bench.generate import generate  # noqa: E402
+
+
+def outputs(root: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted((root / "graph").iterdir())}
+
+
+def clean_build(root: Path, scratch: Path) -> dict[str, bytes]:
+    """Build a copy of the project's inputs with no cache."""
+    if scratch.exists():
+        shutil.rmtree(scratch)
+    shutil.copytree(root, scratch, ignore=shutil.ignore_patterns(".cache", "graph"))
+    run_build(scratch, scratch / "graph", progress=False)
+    return outputs(scratch)
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("incremental") / "project"
+    generate(root, 8, seed=7)
+    report = run_build(root, root / "graph", progress=False)
+    assert report.processed == 8
+    return root
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_unchanged_inputs_reuse_everything(corpus):
+    before = outputs(corpus)
+    report = run_build(corpus, corpus / "graph", progress=False)
+    assert report.redone == []
+    assert outputs(corpus) == before
+
+
+def test_one_changed_document_is_the_only_one_redone(corpus, tmp_path):
+    mapping = sorted((corpus / "mappings").glob("synthetic-*.yaml"))[3]
+    _edit(mapping, "content: \"", "content: \"Rephrased: ")
+    report = run_build(corpus, corpus / "graph", progress=False)
+    assert report.processed == 1
+    assert outputs(corpus) == clean_build(corpus, tmp_path / "clean")
+
+
+def test_removed_document_leaves_no_trace(corpus, tmp_path):
+    victim = sorted((corpus / "mappings").glob("synthetic-*.yaml"))[0]
+    victim.unlink()
+    (corpus / "documents" / f"{victim.stem}.txt").unlink()
+    report = run_build(corpus, corpus / "graph", progress=False)
+    assert report.processed == 0 and report.documents == 7
+    built = outputs(corpus)
+    assert victim.stem.encode() not in built["dossier.nq"]
+    assert built == clean_build(corpus, tmp_path / "clean")
+
+
+def test_registry_change_redoes_every_document(corpus, tmp_path):
+    registry = corpus / "mappings" / "entities" / "synthetic-places.yaml"
+    _edit(registry, "Synthetic place made up for benchmarks.", "Synthetic place, made up for benchmarks.")
+    report = run_build(corpus, corpus / "graph", progress=False)
+    assert report.processed == report.documents
+    assert outputs(corpus) == clean_build(corpus, tmp_path / "clean")
+
+
+def test_defective_change_leaves_graph_and_cache_as_they_were(corpus):
+    before = outputs(corpus)
+    mapping = sorted((corpus / "mappings").glob("synthetic-*.yaml"))[2]
+    original = mapping.read_text(encoding="utf-8")
+    _edit(mapping, "quote: \"", "quote: \"Words the text never says ")
+    with pytest.raises(InputError) as err:
+        run_build(corpus, corpus / "graph", progress=False)
+    assert any(p.file == f"mappings/{mapping.name}" and "quote not found" in p.message for p in err.value.problems)
+    assert outputs(corpus) == before
+    mapping.write_text(original, encoding="utf-8")
+    report = run_build(corpus, corpus / "graph", progress=False)
+    assert report.redone == []
+    assert outputs(corpus) == before
