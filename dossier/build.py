@@ -76,6 +76,7 @@ class Shared:
     reasoner: Reasoner
     validator: Validator
     bounded: list  # (predicate, classes) a shape bounds from above (validate.cross_document_paths)
+    templates_key: str = ""  # where the reasoner's templates are cached
     by_subject: dict = field(default_factory=dict)  # entity -> its registry and inferred triples
     links: dict = field(default_factory=dict)  # entity -> the entities its registry triples name
 
@@ -119,7 +120,7 @@ def load_shared(root: Path, cache: Cache, problems: Problems) -> Shared:
         cache.store("templates", templates_key, reasoner.templates)
         reasoner.new_templates.clear()
     shared = Shared(root, key, ontology, ctx, egraph, elocs, inferred, reasoner, validator,
-                    cross_document_paths(validator.shapes))
+                    cross_document_paths(validator.shapes), templates_key)
     for t in list(egraph) + sorted(inferred):
         shared.by_subject.setdefault(t[0], []).append(t)
         if isinstance(t[2], URIRef) and str(t[2]).startswith(_ENTITY_PREFIX):
@@ -157,7 +158,6 @@ class DocResult:
 
     slug: str
     file: str
-    locations: dict
     counts: dict
     nq_runs: list  # (first line, last line, offset, length) of sorted N-Quads lines, own nodes only
     trig: tuple  # (offset, length) of the document graph's TriG block
@@ -258,8 +258,7 @@ def process_document(shared: Shared, path: Path) -> tuple[DocResult | None, byte
     inferred_refs = {str(o): n for o, n in refs.items() if not own(o) and _is_instance(o)}
 
     result = DocResult(
-        slug=doc.slug, file=path.relative_to(shared.root).as_posix(),
-        locations={str(k): v for k, v in doc.locations.items()}, counts=dict(doc.counts),
+        slug=doc.slug, file=path.relative_to(shared.root).as_posix(), counts=dict(doc.counts),
         nq_runs=nq_runs, trig=trig, inferred_runs=inferred_runs, inferred_refs=inferred_refs,
         shared_lines=sorted(shared_lines), shared_asserted=sorted(shared_asserted), shared_inferred=shared_inferred,
         n_own=n_own, types=dict(types),
@@ -328,12 +327,17 @@ def _jobs(n_todo: int) -> int:
     return max(1, min(wanted, n_todo // 4 or 1))
 
 
-def process_all(shared: Shared, cache: Cache, todo: list[tuple[Path, str]], progress: bool | None) -> list[Problem]:
-    """Run stage 2 for the documents not in the cache; writes their cache entries, returns their defects."""
+def process_all(shared: Shared, cache: Cache, todo: list[tuple[Path, str]],
+                progress: bool | None) -> tuple[list[Problem], set[str]]:
+    """Run stage 2 for the documents not in the cache; writes their cache entries.
+
+    Returns the defects found and the keys of the documents that have them.
+    """
     global _STATE
     problems: list[Problem] = []
+    failed: set[str] = set()
     if not todo:
-        return problems
+        return problems, failed
     from tqdm import tqdm
 
     bar = tqdm(total=len(todo), unit="doc", desc="documents", disable=_no_bar(progress, len(todo)), file=sys.stderr)
@@ -350,8 +354,10 @@ def process_all(shared: Shared, cache: Cache, todo: list[tuple[Path, str]], prog
             pool = multiprocessing.get_context("fork").Pool(jobs)
             results = pool.imap_unordered(_work, args, chunksize=4)
         new_templates: dict = {}
-        for _, found, new in results:
+        for key, found, new in results:
             problems.extend(found)
+            if found:
+                failed.add(key)
             new_templates.update(new)
             bar.update(1)
         if pool is not None:
@@ -362,8 +368,8 @@ def process_all(shared: Shared, cache: Cache, todo: list[tuple[Path, str]], prog
         bar.close()
     if new_templates:
         shared.reasoner.templates.update(new_templates)
-        cache.store("templates", digest(shared.key, "templates"), shared.reasoner.templates)
-    return problems
+        cache.store("templates", shared.templates_key, shared.reasoner.templates)
+    return problems, failed
 
 
 def _no_bar(progress: bool | None, n: int) -> bool | None:
@@ -390,14 +396,22 @@ class _Entries:
         self.paths, self.starts = paths, starts
         self.open: dict[int, object] = {}
 
-    def read(self, i: int, offset: int, length: int) -> bytes:
+    def _file(self, i: int):
         fh = self.open.get(i)
         if fh is None:
             if len(self.open) >= 64:
                 self.open.pop(next(iter(self.open))).close()
-            fh = self.open[i] = open(self.paths[i], "rb")
+            fh = self.open[i] = open(self.paths[i], "rb", buffering=0)
+        return fh
+
+    def read(self, i: int, offset: int, length: int) -> bytes:
+        fh = self._file(i)
         fh.seek(self.starts[i] + offset)
         return fh.read(length)
+
+    def copy(self, out: "_Sink", i: int, offset: int, length: int) -> None:
+        """Copy a slice of entry ``i`` to ``out`` (in the kernel where it can)."""
+        out.copy_from(self._file(i), self.starts[i] + offset, length)
 
     def close(self) -> None:
         for fh in self.open.values():
@@ -436,7 +450,10 @@ def assemble(shared: Shared, results: list[DocResult], entries: _Entries) -> Ass
             first, end, i, off, n = item
             if first <= last:
                 raise RuntimeError(f"N-Quads of two documents interleave at {first.strip()}: a node is not its document's own")
-            out.write(first.encode("utf-8") if i < 0 else entries.read(i, off, n))
+            if i < 0:
+                out.write(first.encode("utf-8"))
+            else:
+                entries.copy(out, i, off, n)
             last = end
 
     def inferred_blocks() -> Iterator[bytes]:
@@ -473,7 +490,7 @@ def assemble(shared: Shared, results: list[DocResult], entries: _Entries) -> Ass
             if k:
                 out.write(b"\n")
             if i >= 0:
-                out.write(entries.read(i, *results[i].trig))
+                entries.copy(out, i, *results[i].trig)
             elif name == str(INFERRED):
                 out.write(f"<{name}> {{\n".encode("utf-8"))
                 for j, chunk in enumerate(inferred_blocks()):
@@ -552,24 +569,34 @@ def run_build(root: Path, out_dir: Path | None, progress: bool | None = None) ->
     keys = [document_key(shared, cache, p) for p in paths]
     cache.save_hashes()
     todo = [(p, k) for p, k in zip(paths, keys) if not cache.path("doc", k).is_file()]
+    redone = [p.relative_to(root).as_posix() for p, _ in todo]
     clock.lap("input hashes")
-    problems += process_all(shared, cache, todo, progress)
+    output_key = digest(shared.key, *keys)
+    manifest = digest("graph", str(out_dir))
+    last = cache.load("outputs", manifest) if out_dir is not None and not todo and not problems else None
+    if last and last["key"] == output_key and last["stamps"] == _stamps(out_dir):
+        clock.lap("nothing changed")  # graph/ is what these inputs give: leave it
+        return BuildReport(last["documents"], last["triples"], Counter(last["types"]), 0, [], clock.laps)
+    more, failed = process_all(shared, cache, todo, progress)
+    problems += more
     clock.lap("documents")
     heads: list[DocResult] = []
     entry_paths, starts = [], []
-    for k in keys:
-        head = _read_head(cache.path("doc", k))
-        if head is None:  # the document has defects, listed in problems
+    for p, k in zip(paths, keys):
+        if k in failed:
             continue
+        head = _read_head(cache.path("doc", k))
+        if head is None:  # removed or damaged since: make it again
+            more, bad = process_all(shared, cache, [(p, k)], False)
+            problems += more
+            head = None if bad else _read_head(cache.path("doc", k))
+            if head is None and not bad:
+                raise RuntimeError(f"the build cache ({cache.dir}) cannot be written or read back")
+            if head is None:
+                continue
         heads.append(head[0])
         entry_paths.append(cache.path("doc", k))
         starts.append(head[1])
-    redone = [p.relative_to(root).as_posix() for p, _ in todo]
-    output_key = digest(shared.key, *keys)
-    last = cache.load("outputs", digest("graph", str(out_dir))) if out_dir is not None else None
-    if not problems and last and last["key"] == output_key and last["stamps"] == _stamps(out_dir):
-        clock.lap("nothing changed")  # graph/ is what these inputs give: leave it
-        return BuildReport(last["documents"], last["triples"], Counter(last["types"]), len(todo), redone, clock.laps)
     if not problems:
         problems += check_across_documents(shared, heads)
     if problems:
@@ -580,12 +607,13 @@ def run_build(root: Path, out_dir: Path | None, progress: bool | None = None) ->
         assembled = assemble(shared, heads, entries)
         if out_dir is not None:
             write_atomically(out_dir, assembled.files)
-            cache.store("outputs", digest("graph", str(out_dir)), {
+            cache.store("outputs", manifest, {
                 "key": output_key, "stamps": _stamps(out_dir), "documents": assembled.documents,
                 "triples": assembled.triples, "types": dict(assembled.types)})
     finally:
         entries.close()
     clock.lap("assemble and write")
+    cache.prune("doc", keep=set(keys))
     return BuildReport(assembled.documents, assembled.triples, assembled.types, len(todo), redone, clock.laps)
 
 
@@ -619,14 +647,13 @@ def write_atomically(out_dir: Path, files: dict[str, str | bytes | Callable]) ->
     tmp.chmod(0o755)
     try:
         for name, content in sorted(files.items()):
-            with open(tmp / name, "wb") as fh:
+            with open(tmp / name, "wb", buffering=0) as fh:
+                sink = _Sink(fh)
                 if callable(content):
-                    buffered = _Buffered(fh)
-                    content(buffered)
-                    buffered.flush()
+                    content(sink)
                 else:
-                    fh.write(content.encode("utf-8") if isinstance(content, str) else content)
-                fh.flush()
+                    sink.write(content.encode("utf-8") if isinstance(content, str) else content)
+                sink.flush()
                 os.fsync(fh.fileno())
         old = None
         if out_dir.exists():
@@ -645,8 +672,8 @@ def write_atomically(out_dir: Path, files: dict[str, str | bytes | Callable]) ->
         raise
 
 
-class _Buffered:
-    """Collects small writes into 1 MiB ones."""
+class _Sink:
+    """A file being written: small writes gathered into 1 MiB ones, slices of other files copied in."""
 
     def __init__(self, fh, size: int = 1 << 20):
         self.fh, self.size, self.parts, self.n = fh, size, [], 0
@@ -659,5 +686,26 @@ class _Buffered:
 
     def flush(self) -> None:
         if self.parts:
-            self.fh.write(b"".join(self.parts))
+            data = b"".join(self.parts)
             self.parts, self.n = [], 0
+            view = memoryview(data)
+            while view:
+                view = view[self.fh.write(view):]
+
+    def copy_from(self, src, offset: int, length: int) -> None:
+        if length < 65536:
+            src.seek(offset)
+            self.write(src.read(length))
+            return
+        self.flush()
+        try:
+            while length > 0:
+                done = os.copy_file_range(src.fileno(), self.fh.fileno(), length, offset)
+                if done <= 0:
+                    break
+                offset, length = offset + done, length - done
+        except OSError:
+            pass
+        if length > 0:  # no copy_file_range here (or it stopped short): copy through memory
+            src.seek(offset)
+            self.write(src.read(length))

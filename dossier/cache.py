@@ -87,6 +87,25 @@ class Cache:
     def store(self, kind: str, key: str, obj) -> None:
         self.write(kind, key, pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL))
 
+    def prune(self, kind: str, keep: set[str], older_than: float = 3600) -> int:
+        """Delete entries of ``kind`` not in ``keep`` and not touched for ``older_than`` seconds
+        (a build running alongside may still want a recent one); returns how many went."""
+        gone, now = 0, time.time()
+        folder = self.dir / kind
+        if not folder.is_dir():
+            return 0
+        for sub in folder.iterdir():
+            for entry in sub.iterdir() if sub.is_dir() else ():
+                if entry.name in keep or entry.name.startswith(".tmp-"):
+                    continue
+                try:
+                    if now - entry.stat().st_mtime > older_than:
+                        entry.unlink()
+                        gone += 1
+                except FileNotFoundError:
+                    pass
+        return gone
+
     # ------------------------------------------------------------ input hashes
 
     def file_hash(self, path: Path) -> str:
