@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -123,6 +124,7 @@ class Server:
     rss: int = 0
     notes: str = ""
     log: Path | None = None
+    restart: Callable[[], None] | None = None  # start afresh after a query it is still working on
 
     def stop(self) -> None:
         if self.proc.poll() is None:
@@ -187,8 +189,15 @@ def start_rdflib(nquads: Path, logs: Path, timeout: float = 7200) -> Server:
     proc = _spawn([sys.executable, "-m", "bench.rdflib_server", str(nquads), str(port), str(ready)], log, cwd=REPO)
     _wait(f"http://127.0.0.1:{port}/sparql?query=ASK%7B%7D", proc, timeout, lambda r: r.status_code == 200, log)
     info = json.loads(ready.read_text())
-    return Server("rdflib-endpoint (rdflib Memory)", f"http://127.0.0.1:{port}/sparql", proc, info["load_seconds"],
-                  tree_rss(proc.pid), log=log)
+    url = f"http://127.0.0.1:{port}/sparql"
+
+    def restart() -> None:
+        os.kill(info["pid"], signal.SIGUSR1)
+        time.sleep(0.5)
+        _wait(f"{url}?query=ASK%7B%7D", proc, 120, lambda r: r.status_code == 200, log)
+
+    return Server("rdflib-endpoint (rdflib Memory)", url, proc, info["load_seconds"], tree_rss(proc.pid), log=log,
+                  restart=restart)
 
 
 def dossier_server_available() -> bool:

@@ -136,7 +136,8 @@ def queries(root: Path) -> dict[str, str]:
 
 
 def measure_endpoints(n: int, engines: list[str], work: Path, seed: int, reuse: bool, requests: int,
-                      slow_requests: int, timeout: float, out: Path, say, max_queries: int = 0) -> dict:
+                      slow_requests: int, timeout: float, out: Path, say, max_queries: int = 0,
+                      save=lambda partial: None, previous: dict | None = None) -> dict:
     root = corpus(work, n, seed, reuse)
     if not (root / "graph" / "dossier.nq").is_file():
         say(f"build N={n} for the endpoints")
@@ -147,6 +148,8 @@ def measure_endpoints(n: int, engines: list[str], work: Path, seed: int, reuse: 
         qs = dict(list(qs.items())[:max_queries])
     logs = out / "logs"
     result = {"n": n, "nquads_mb": round(nquads.stat().st_size / 2**20, 1), "engines": {}, "queries": list(qs)}
+    if previous and previous.get("n") == n:  # --reuse: keep what other engines measured before
+        result["engines"] = {e: v for e, v in previous.get("engines", {}).items() if e not in engines}
     starters = {
         "oxigraph": lambda: harness.start_oxigraph(nquads, logs),
         "rdflib": lambda: harness.start_rdflib(nquads, logs),
@@ -168,9 +171,12 @@ def measure_endpoints(n: int, engines: list[str], work: Path, seed: int, reuse: 
                 entry = {"rows": warm.rows, "errors": warm.errors[:1], "first_ms": round(1000 * warm.wall, 1)}
                 if warm.errors and warm.errors[0].startswith("timeout"):
                     # the server may still be working on it: start afresh for the next query
-                    server.stop()
                     say(f"  {engine}: {name} timed out; restarting the server")
-                    server = starters[engine]()
+                    if server.restart is not None:
+                        server.restart()
+                    else:
+                        server.stop()
+                        server = starters[engine]()
                 elif not warm.errors:
                     # about a minute per query and client count at most: fewer requests for slow queries
                     k_here = max(3, min(k, int(60 / max(warm.wall, 1e-3))))
@@ -187,6 +193,7 @@ def measure_endpoints(n: int, engines: list[str], work: Path, seed: int, reuse: 
         finally:
             server.stop()
         result["engines"][engine] = per
+        save(result)
     return result
 
 
@@ -224,7 +231,8 @@ def markdown(results: dict) -> str:
             cells, rows = [], ""
             for e in engines:
                 entry = ep["engines"][e]["queries"].get(q, {})
-                rows = rows or (entry.get("rows") if entry.get("rows") is not None else "")
+                if rows == "" and entry.get("rows") is not None:
+                    rows = entry["rows"]
                 if "c1" in entry:
                     c8 = f"{entry['c8']['qps']:.2f}" if "qps" in entry.get("c8", {}) else "-"
                     cells.append(f"{entry['c1']['p50_ms']:.1f} / {entry['c1']['p95_ms']:.1f}")
@@ -291,10 +299,16 @@ def main(argv: list[str] | None = None) -> int:
     if "rebuild" in steps:
         rsizes = [int(x) for x in args.rebuild_sizes.split(",") if x]
         results["rebuilds"] = measure_rebuilds(rsizes, args.repeat, work, args.seed, args.reuse or "build" in steps, say)
+        results_path.write_text(json.dumps(results, indent=2))
+    def save(partial: dict) -> None:
+        results["endpoints"] = partial
+        results_path.write_text(json.dumps(results, indent=2))
+
     if "endpoint" in steps:
         results["endpoints"] = measure_endpoints(args.endpoint_size, args.engines.split(","), work, args.seed,
                                                  args.reuse or "build" in steps, args.requests, args.slow_requests,
-                                                 args.timeout, out, say, args.max_queries)
+                                                 args.timeout, out, say, args.max_queries, save,
+                                                 results.get("endpoints") if args.reuse else None)
     results_path.write_text(json.dumps(results, indent=2))
     report = markdown(results)
     (out / "results.md").write_text(report + "\n")
