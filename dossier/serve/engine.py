@@ -19,10 +19,6 @@ from .policy import Analysis, Refusal, analyse
 
 log = logging.getLogger("dossier.serve")
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-RDF_DIRLANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#dirLangString"
-
 
 @dataclass(frozen=True)
 class Request:
@@ -60,32 +56,33 @@ def load_store(nquads: Path) -> ox.Store:
     return store
 
 
-def term_json(term) -> dict:
-    """One RDF term in the SPARQL 1.1 Query Results JSON format (with RDF 1.2 triple terms)."""
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Literal):
-        out = {"type": "literal", "value": term.value}
-        if term.language:
-            out["xml:lang"] = term.language
-            direction = getattr(term, "direction", None)
-            if direction is not None:
-                out["its:dir"] = str(direction)
-        elif term.datatype.value not in (XSD_STRING, RDF_LANGSTRING, RDF_DIRLANGSTRING):
-            out["datatype"] = term.datatype.value
-        return out
-    if isinstance(term, ox.Triple):
-        return {
-            "type": "triple",
-            "value": {"subject": term_json(term.subject), "predicate": term_json(term.predicate), "object": term_json(term.object)},
-        }
-    raise TypeError(f"not an RDF term: {term!r}")
-
-
 class TooManyResults(Exception):
     pass
+
+
+class _LineCap:
+    """A file for Oxigraph's serializers that keeps what they write and stops them past ``limit`` lines.
+
+    Oxigraph writes solutions as TSV and triples as N-Triples, one per line with newlines inside
+    terms escaped, so counting newlines counts results exactly while they stream, and a result
+    over the cap is dropped before it is whole.
+    """
+
+    def __init__(self, limit: int):
+        self.limit, self.lines, self.parts = limit, 0, []
+
+    def write(self, data) -> int:
+        self.lines += data.count(b"\n")
+        if self.lines > self.limit:
+            raise TooManyResults
+        self.parts.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def getvalue(self) -> bytes:
+        return b"".join(self.parts)
 
 
 class Engine:
@@ -135,29 +132,28 @@ class Engine:
             return {"use_default_graph_as_union": True}
         return {"default_graph": [ox.NamedNode(g) for g in defaults], "named_graphs": [ox.NamedNode(g) for g in named]}
 
-    def _capped(self, items):
-        out = []
-        for item in items:
-            if len(out) >= self.max_rows:
-                raise TooManyResults
-            out.append(item)
-        return out
-
     def _write(self, analysis: Analysis, result, media: str) -> bytes:
+        """The result in ``media``, written by Oxigraph itself (no Python object per term or row).
+
+        Solutions go out as TSV through the cap (one line per row after the header), then are
+        converted in Oxigraph to the format asked for; triples likewise as N-Triples.
+        """
         fmt = formats.TABLES[analysis.kind][media]
         if isinstance(result, ox.QueryBoolean):
             return result.serialize(format=getattr(ox.QueryResultsFormat, fmt))
         if isinstance(result, ox.QuerySolutions):
-            names = [v.value for v in result.variables]
-            rows = self._capped(result)
-            bindings = [{n: term_json(t) for n, t in zip(names, row) if t is not None} for row in rows]
-            doc = json.dumps({"head": {"vars": names}, "results": {"bindings": bindings}}, ensure_ascii=False).encode()
-            if fmt == "JSON":
-                return doc
-            parsed = ox.parse_query_results(doc, ox.QueryResultsFormat.JSON)
-            return parsed.serialize(format=getattr(ox.QueryResultsFormat, fmt))
-        triples = self._capped(result)
+            sink = _LineCap(self.max_rows + 1)  # the header line, then the rows
+            result.serialize(sink, format=ox.QueryResultsFormat.TSV)
+            tsv = sink.getvalue()
+            if fmt == "TSV":
+                return tsv
+            return ox.parse_query_results(tsv, ox.QueryResultsFormat.TSV).serialize(format=getattr(ox.QueryResultsFormat, fmt))
+        sink = _LineCap(self.max_rows)
+        result.serialize(sink, format=ox.RdfFormat.N_TRIPLES)
         rdf = getattr(ox.RdfFormat, fmt)
+        if fmt == "N_TRIPLES":
+            return sink.getvalue()
+        triples = ox.parse(sink.getvalue(), format=ox.RdfFormat.N_TRIPLES)
         if fmt in ("TURTLE", "TRIG", "N3"):
             return ox.serialize(triples, format=rdf, prefixes=PREFIXES)
         return ox.serialize(triples, format=rdf)
