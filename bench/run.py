@@ -187,7 +187,7 @@ def measure_endpoints(n: int, engines: list[str], work: Path, seed: int, reuse: 
                         load = harness.run_load(server.endpoint, text, c, max(k_here, c), timeout)
                         entry[f"c{c}"] = {"p50_ms": round(load.p50 * 1000, 2), "p95_ms": round(load.p95 * 1000, 2),
                                           "qps": round(load.throughput, 2), "n": len(load.latencies),
-                                          "errors": load.errors[:2]}
+                                          "failed": len(load.errors), "errors": load.errors[:2]}
                 per["queries"][name] = entry
             per["rss_mb_after"] = round(harness.tree_rss(server.proc.pid) / 2**20)
         finally:
@@ -235,6 +235,8 @@ def markdown(results: dict) -> str:
                     rows = entry["rows"]
                 if "c1" in entry:
                     c8 = f"{entry['c8']['qps']:.2f}" if "qps" in entry.get("c8", {}) else "-"
+                    if entry.get("c8", {}).get("failed"):  # throughput counts answers only: say what failed
+                        c8 += f" ({entry['c8']['failed']} of {entry['c8']['failed'] + entry['c8']['n']} failed)"
                     cells.append(f"{entry['c1']['p50_ms']:.1f} / {entry['c1']['p95_ms']:.1f}")
                     cells.append(f"{entry['c1']['qps']:.2f} / {c8}")
                 else:

@@ -51,6 +51,6 @@ def served(tmp_path_factory):
     from serve_support import Server
 
     root = copy_project(tmp_path_factory.mktemp("served"))
-    server = Server(root, "--no-build", "--timeout", "2", "--workers", "3", "--max-rows", "5000").start()
+    server = Server(root, "--no-build", "--timeout", "2", "--workers", "3", "--queue", "1", "--max-rows", "5000").start()
     yield server
     server.stop()

@@ -1,8 +1,8 @@
-"""The safety rules of a public read-only endpoint, against the real server (timeout 2 s, 3 workers, 5000 rows).
+"""The safety rules of a public read-only endpoint, against the real server (timeout 2 s, 3 workers, a queue of 1, 5000 rows).
 
 Read-only on every route; no outbound access and no file access (a loopback spy must record
 nothing); runaway queries stopped at the timeout with 503, never 200; /health answering while
-three runaways run; the concurrency cap; body, encoding, syntax and Accept errors; no stack trace.
+three runaways run; the queue and the concurrency cap; body, encoding, syntax and Accept errors; no stack trace.
 """
 
 from __future__ import annotations
@@ -161,14 +161,23 @@ def test_health_answers_while_three_runaways_run_and_the_cap_holds(served):
         latencies.append(time.monotonic() - start)
         assert r.status_code == 200
         time.sleep(0.05)
-    fourth = HTTP.post(served.url + "/sparql", data={"query": COUNT})
-    for t in threads:
+    # every worker is busy: a fourth query waits in the queue, a fifth finds the queue full
+    queued: list[httpx.Response] = []
+    waiting = threading.Thread(target=lambda: queued.append(HTTP.post(served.url + "/sparql", data={"query": COUNT}, timeout=60)))
+    waiting.start()
+    deadline = time.monotonic() + 5
+    while HTTP.get(served.url + "/health").json()["workers"]["queued"] < 1 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert HTTP.get(served.url + "/health").json()["workers"]["queued"] == 1
+    fifth = HTTP.post(served.url + "/sparql", data={"query": COUNT})
+    assert_json_error(fifth, 503, "busy")
+    assert int(fifth.headers["retry-after"]) >= 1
+    for t in threads + [waiting]:
         t.join(timeout=30)
-    assert_json_error(fourth, 503, "busy")
-    assert int(fourth.headers["retry-after"]) >= 1
     assert statistics.median(latencies) < 0.1, f"/health latencies during three runaways: {latencies}"
     assert [r.status_code for r in replies] == [503, 503, 503]
     assert all(r.json()["error"] == "timeout" for r in replies)
+    assert queued[0].status_code == 200, "the queued query runs once a runaway's worker is replaced"
     served.wait_idle()
     assert HTTP.post(served.url + "/sparql", data={"query": COUNT}).status_code == 200
 

@@ -25,7 +25,9 @@ class Settings:
     max_body: int = 1 << 20
     """Bytes a request body may hold (413 beyond)."""
     workers: int = field(default_factory=lambda: os.cpu_count() or 1)
-    """Query worker processes, so also the number of queries run at once (503 with Retry-After beyond)."""
+    """Query worker processes, so also the number of queries run at once."""
+    queue: int = 16
+    """Queries that may wait for a busy worker, each for at most ``timeout`` seconds (503 with Retry-After beyond)."""
     memory_mb: int = 2048
     """Address-space limit of each worker process; a query that needs more kills only its worker."""
     allow_services: tuple[str, ...] = ()
@@ -60,6 +62,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--timeout", type=float, default=d.timeout, help=f"seconds a query may run (default: {d.timeout:g})")
     parser.add_argument("--max-rows", type=int, default=d.max_rows, help=f"rows or triples a result may hold (default: {d.max_rows})")
     parser.add_argument("--workers", type=int, default=d.workers, help=f"query worker processes = queries run at once (default: cores, {d.workers})")
+    parser.add_argument("--queue", type=int, default=d.queue,
+                        help=f"queries that may wait, each up to --timeout, for a busy worker; 503 beyond (default: {d.queue})")
     parser.add_argument("--memory-mb", type=int, default=d.memory_mb, help=f"memory limit of each worker in MiB (default: {d.memory_mb})")
     parser.add_argument(
         "--allow-service",
@@ -81,6 +85,7 @@ def from_arguments(args, root: Path) -> Settings:
         timeout=args.timeout,
         max_rows=args.max_rows,
         workers=args.workers,
+        queue=args.queue,
         memory_mb=args.memory_mb,
         allow_services=tuple(args.allow_service),
         build=not args.no_build,

@@ -3,8 +3,11 @@
 Why processes: a query cannot be stopped from the outside while it runs inside Oxigraph or
 Python's regex engine, and a thread that runs it keeps the interpreter busy for every other
 client. A process can be killed (SIGKILL) at the deadline, whatever it is doing, and another
-takes its place. The pool has one worker per core by default; it never queues: a query that
-finds every worker busy gets 503 at once, with Retry-After set to when the first one frees up.
+takes its place. The pool has one worker per core by default. A query that finds every worker
+busy waits in a short first-come queue (``Settings.queue`` places) for at most the query timeout;
+with the queue full, or after that wait, it gets 503 with Retry-After set to when the first
+worker frees up. So eight clients on two workers are served in turn, while a flood of runaway
+queries is turned away rather than piling up.
 
 Workers are forked from a fork server that has already imported pyoxigraph and rdflib's
 SPARQL parser, so a replacement is ready in tens of milliseconds; each loads graph/dossier.nq
@@ -16,6 +19,7 @@ allowed) and caps its memory (sandbox.py).
 from __future__ import annotations
 
 import asyncio
+import collections
 import logging
 import math
 import os
@@ -89,6 +93,7 @@ class WorkerPool:
         self._ctx = multiprocessing.get_context("forkserver")
         self._ctx.set_forkserver_preload(["dossier.serve.workers", "rdflib.plugins.sparql.parser", "pyoxigraph"])
         self._tasks: set[asyncio.Task] = set()
+        self._waiting: collections.deque[asyncio.Future] = collections.deque()  # queries waiting for a worker
         self.stopped: list[float] = []  # seconds from deadline to worker gone, one per killed worker
 
     # -- life cycle -------------------------------------------------------------------------
@@ -114,6 +119,7 @@ class WorkerPool:
             self._discard(worker)
             raise RuntimeError(f"a query worker did not start ({type(exc).__name__}); see the messages above") from exc
         worker.ready, worker.network = True, message[1]
+        self._release(worker)
 
     async def start(self) -> None:
         """Start every worker and wait until each has loaded the store."""
@@ -157,6 +163,7 @@ class WorkerPool:
             "idle": sum(w.ready and not w.busy for w in self.workers),
             "busy": sum(w.busy for w in self.workers),
             "starting": sum(not w.ready for w in self.workers),
+            "queued": sum(not f.done() for f in self._waiting),
         }
 
     def _retry_after(self) -> int:
@@ -164,12 +171,44 @@ class WorkerPool:
         waits = [w.deadline - now for w in self.workers if w.busy] or [1.0]
         return max(1, math.ceil(min(waits)))
 
-    async def run(self, request: Request, timeout: float) -> Reply:
-        """Run ``request`` on an idle worker within ``timeout`` seconds; raises Busy when none is idle."""
+    def _release(self, worker: Worker) -> None:
+        """Hand a worker that became free to the longest-waiting query, else mark it idle."""
+        while self._waiting:
+            waiter = self._waiting.popleft()
+            if not waiter.done():
+                worker.busy = True
+                waiter.set_result(worker)
+                return
+        worker.busy = False
+
+    async def _acquire(self, timeout: float) -> Worker:
+        """An idle worker, waiting in the queue for at most ``timeout`` seconds; raises Busy."""
         worker = next((w for w in self.workers if w.ready and not w.busy), None)
-        if worker is None:
+        if worker is not None and not any(not f.done() for f in self._waiting):
+            worker.busy = True
+            return worker
+        if sum(not f.done() for f in self._waiting) >= self.settings.queue:
             raise Busy(self._retry_after())
-        worker.busy, worker.deadline = True, time.monotonic() + timeout
+        waiter = asyncio.get_running_loop().create_future()
+        self._waiting.append(waiter)
+        try:
+            await asyncio.wait_for(asyncio.shield(waiter), timeout)
+        except asyncio.TimeoutError:
+            pass
+        except asyncio.CancelledError:  # the client went away while waiting
+            if waiter.done() and not waiter.cancelled():
+                self._release(waiter.result())
+            waiter.cancel()
+            raise
+        if waiter.done() and not waiter.cancelled():  # handed a worker, if only at the last moment
+            return waiter.result()
+        waiter.cancel()
+        raise Busy(self._retry_after())
+
+    async def run(self, request: Request, timeout: float) -> Reply:
+        """Run ``request`` on a worker within ``timeout`` seconds once it has one; raises Busy when none frees up."""
+        worker = await self._acquire(timeout)
+        worker.deadline = time.monotonic() + timeout
         receiving = None
         try:
             worker.conn.send(request)
@@ -185,7 +224,7 @@ class WorkerPool:
             return Reply.error(
                 503, "worker-died", "the query stopped its worker (most often by needing more memory than allowed here)"
             )
-        worker.busy = False
+        self._release(worker)
         return reply
 
     async def _stop(self, worker: Worker, receiving: asyncio.Future | None) -> None:
