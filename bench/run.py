@@ -137,7 +137,7 @@ def queries(root: Path) -> dict[str, str]:
 
 def measure_endpoints(n: int, engines: list[str], work: Path, seed: int, reuse: bool, requests: int,
                       slow_requests: int, timeout: float, out: Path, say, max_queries: int = 0,
-                      save=lambda partial: None, previous: dict | None = None) -> dict:
+                      save=lambda partial: None, previous: dict | None = None, only: list[str] | None = None) -> dict:
     root = corpus(work, n, seed, reuse)
     if not (root / "graph" / "dossier.nq").is_file():
         say(f"build N={n} for the endpoints")
@@ -146,10 +146,19 @@ def measure_endpoints(n: int, engines: list[str], work: Path, seed: int, reuse: 
     qs = queries(root)
     if max_queries:
         qs = dict(list(qs.items())[:max_queries])
+    if only:
+        unknown = sorted(set(only) - set(qs))
+        if unknown:
+            raise SystemExit(f"--queries: no such query in queries/: {', '.join(unknown)}")
+        qs = {name: text for name, text in qs.items() if name in only}
     logs = out / "logs"
     result = {"n": n, "nquads_mb": round(nquads.stat().st_size / 2**20, 1), "engines": {}, "queries": list(qs)}
-    if previous and previous.get("n") == n:  # --reuse: keep what other engines measured before
+    kept: dict = {}
+    if previous and previous.get("n") == n:  # --reuse: keep what was measured before and is not measured now
         result["engines"] = {e: v for e, v in previous.get("engines", {}).items() if e not in engines}
+        result["queries"] = sorted(set(previous.get("queries", [])) | set(qs))
+        kept = {e: {q: v for q, v in previous["engines"][e]["queries"].items() if q not in qs}
+                for e in engines if e in previous.get("engines", {})}
     starters = {
         "oxigraph": lambda: harness.start_oxigraph(nquads, logs),
         "rdflib": lambda: harness.start_rdflib(nquads, logs),
@@ -162,7 +171,7 @@ def measure_endpoints(n: int, engines: list[str], work: Path, seed: int, reuse: 
         say(f"starting {engine} on N={n}")
         server = starters[engine]()
         per = {"server": server.name, "load_seconds": round(server.load_seconds, 2),
-               "rss_mb": round(harness.tree_rss(server.proc.pid) / 2**20), "queries": {}}
+               "rss_mb": round(harness.tree_rss(server.proc.pid) / 2**20), "queries": dict(kept.get(engine, {}))}
         try:
             k = slow_requests if engine == "rdflib" else requests
             for name, text in qs.items():
@@ -272,6 +281,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--requests", type=int, default=20, help="requests per query and client count")
     ap.add_argument("--slow-requests", type=int, default=3, help="requests per query for rdflib-endpoint")
     ap.add_argument("--timeout", type=float, default=600, help="seconds one query may take")
+    ap.add_argument("--queries", default="", help="only these queries of queries/ (comma-separated names); "
+                    "with --reuse, the other queries keep what was measured before")
     ap.add_argument("--max-queries", type=int, default=0, help="only the first N queries of queries/ (0: all)")
     ap.add_argument("--only", default="build,rebuild,endpoint", help="steps to run")
     ap.add_argument("--seed", type=int, default=0)
@@ -294,7 +305,8 @@ def main(argv: list[str] | None = None) -> int:
     results_path = out / "results.json"
     results: dict = json.loads(results_path.read_text()) if args.reuse and results_path.is_file() else {}
     results["machine"] = machine()
-    results["command"] = "python -m bench.run " + " ".join(argv if argv is not None else sys.argv[1:])
+    command = "python -m bench.run " + " ".join(argv if argv is not None else sys.argv[1:])
+    results["commands"] = results.get("commands", []) + [command] if args.reuse else [command]  # what made these results
     sizes = [int(x) for x in args.sizes.split(",") if x]
     if "build" in steps:
         results["builds"] = measure_builds(sizes, args.repeat, work, args.seed, args.reuse, say)
@@ -310,7 +322,8 @@ def main(argv: list[str] | None = None) -> int:
         results["endpoints"] = measure_endpoints(args.endpoint_size, args.engines.split(","), work, args.seed,
                                                  args.reuse or "build" in steps, args.requests, args.slow_requests,
                                                  args.timeout, out, say, args.max_queries, save,
-                                                 results.get("endpoints") if args.reuse else None)
+                                                 results.get("endpoints") if args.reuse else None,
+                                                 [q for q in args.queries.split(",") if q] or None)
     results_path.write_text(json.dumps(results, indent=2))
     report = markdown(results)
     (out / "results.md").write_text(report + "\n")
