@@ -163,13 +163,18 @@ class WorkerPool:
             "idle": sum(w.ready and not w.busy for w in self.workers),
             "busy": sum(w.busy for w in self.workers),
             "starting": sum(not w.ready for w in self.workers),
-            "queued": sum(not f.done() for f in self._waiting),
+            "queued": self._queued(),
         }
 
     def _retry_after(self) -> int:
         now = time.monotonic()
         waits = [w.deadline - now for w in self.workers if w.busy] or [1.0]
         return max(1, math.ceil(min(waits)))
+
+    def _queued(self) -> int:
+        """Queries waiting for a worker (those that gave up are dropped from the queue here)."""
+        self._waiting = collections.deque(f for f in self._waiting if not f.done())
+        return len(self._waiting)
 
     def _release(self, worker: Worker) -> None:
         """Hand a worker that became free to the longest-waiting query, else mark it idle."""
@@ -183,11 +188,12 @@ class WorkerPool:
 
     async def _acquire(self, timeout: float) -> Worker:
         """An idle worker, waiting in the queue for at most ``timeout`` seconds; raises Busy."""
+        # a worker that frees up goes straight to a waiting query, so an idle one means nobody waits
         worker = next((w for w in self.workers if w.ready and not w.busy), None)
-        if worker is not None and not any(not f.done() for f in self._waiting):
+        if worker is not None:
             worker.busy = True
             return worker
-        if sum(not f.done() for f in self._waiting) >= self.settings.queue:
+        if self._queued() >= self.settings.queue:
             raise Busy(self._retry_after())
         waiter = asyncio.get_running_loop().create_future()
         self._waiting.append(waiter)
