@@ -580,23 +580,22 @@ def run_build(root: Path, out_dir: Path | None, progress: bool | None = None) ->
     more, failed = process_all(shared, cache, todo, progress)
     problems += more
     clock.lap("documents")
+    found = {k: _read_head(cache.path("doc", k)) for k in keys if k not in failed}
+    vanished = [(p, k) for p, k in zip(paths, keys) if k in found and found[k] is None]
+    if vanished:  # removed or damaged since they were checked: make them again
+        more, bad = process_all(shared, cache, vanished, False)
+        problems += more
+        for _, k in vanished:
+            found[k] = None if k in bad else _read_head(cache.path("doc", k))
+            if found[k] is None and k not in bad:
+                raise RuntimeError(f"the build cache ({cache.dir}) cannot be written or read back")
     heads: list[DocResult] = []
     entry_paths, starts = [], []
-    for p, k in zip(paths, keys):
-        if k in failed:
-            continue
-        head = _read_head(cache.path("doc", k))
-        if head is None:  # removed or damaged since: make it again
-            more, bad = process_all(shared, cache, [(p, k)], False)
-            problems += more
-            head = None if bad else _read_head(cache.path("doc", k))
-            if head is None and not bad:
-                raise RuntimeError(f"the build cache ({cache.dir}) cannot be written or read back")
-            if head is None:
-                continue
-        heads.append(head[0])
-        entry_paths.append(cache.path("doc", k))
-        starts.append(head[1])
+    for k in keys:
+        if found.get(k) is not None:
+            heads.append(found[k][0])
+            entry_paths.append(cache.path("doc", k))
+            starts.append(found[k][1])
     if not problems:
         problems += check_across_documents(shared, heads)
     if problems:

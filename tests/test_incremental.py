@@ -59,6 +59,17 @@ def test_one_changed_document_is_the_only_one_redone(corpus, tmp_path):
     assert outputs(corpus) == clean_build(corpus, tmp_path / "clean")
 
 
+def test_damaged_cache_entries_are_made_again(corpus, tmp_path):
+    before = outputs(corpus)
+    entries = sorted(p for p in (corpus / ".cache" / "build" / "doc").rglob("*") if p.is_file())
+    for entry in entries[:2]:
+        entry.write_bytes(entry.read_bytes()[:20])  # cut short: its header no longer reads
+    shutil.rmtree(corpus / "graph")  # so the build cannot skip writing graph/
+    run_build(corpus, corpus / "graph", progress=False)
+    assert outputs(corpus) == before
+    assert all(entry.stat().st_size > 20 for entry in entries[:2])
+
+
 def test_removed_document_leaves_no_trace(corpus, tmp_path):
     victim = sorted((corpus / "mappings").glob("synthetic-*.yaml"))[0]
     victim.unlink()
