@@ -18,7 +18,23 @@ $(STAMP): pyproject.toml package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $(STAMP)
 
-setup: $(STAMP)
+# The W3C SPARQL test suites the conformance tests run (tests/test_w3c_*.py). They are third-party
+# text, so they are not in the repository: pip fetches the rdflib source release that carries them
+# into .cache/w3c/ (ignored by git), and only the suites the tests read are unpacked.
+W3C_VERSION := 7.1.4
+W3C_DIR := .cache/w3c
+W3C_ROOT := rdflib-$(W3C_VERSION)/test/data/suites/w3c
+W3C_SUITES := sparql11/protocol sparql11/property-path sparql11/aggregates sparql11/bind sparql11/negation \
+	sparql11/subquery sparql11/grouping dawg-data-r2/optional dawg-data-r2/graph
+W3C_STAMP := $(W3C_DIR)/.unpacked-$(W3C_VERSION)
+
+$(W3C_STAMP): Makefile | $(STAMP)
+	mkdir -p $(W3C_DIR)
+	test -f $(W3C_DIR)/rdflib-$(W3C_VERSION).tar.gz || $(BIN)/pip download --quiet --no-deps --no-binary :all: rdflib==$(W3C_VERSION) -d $(W3C_DIR)
+	tar -xzf $(W3C_DIR)/rdflib-$(W3C_VERSION).tar.gz -C $(W3C_DIR) $(addprefix $(W3C_ROOT)/,$(W3C_SUITES))
+	touch $@
+
+setup: $(STAMP) $(W3C_STAMP)
 
 # Build graph/ if stale, then serve it on http://$(HOST):$(PORT)/ (embedded Oxigraph store).
 run: setup

@@ -174,3 +174,17 @@ def test_example_queries_run(served):
         r = HTTP.post(served.url + "/sparql", data={"query": path.read_text(encoding="utf-8")}, timeout=30)
         assert r.status_code == 200, f"{path.name}: {r.status_code} {r.text[:300]}"
         json.loads(r.text)
+
+
+def test_relative_iris_resolve_against_the_dossier_namespace(served):
+    """The service's base IRI is https://w3id.org/dossier/ (policy.QUERY_BASE), whatever host or port is asked."""
+    query = "SELECT ?label WHERE { <id/irgc> <http://www.w3.org/2004/02/skos/core#prefLabel> ?label }"
+    r = HTTP.get(served.url + "/sparql", params={"query": query})
+    assert r.status_code == 200, r.text
+    assert r.json()["results"]["bindings"], "the relative IRI <id/irgc> did not name the entity"
+    r = HTTP.post(served.url + "/sparql", data={"query": "CONSTRUCT { <s> <p> 1 } WHERE {}"}, headers={"Accept": "application/n-triples"})
+    assert r.status_code == 200, r.text
+    assert r.text.startswith("<https://w3id.org/dossier/s> <https://w3id.org/dossier/p> ")
+    r = HTTP.get(served.url + "/sparql", params={"query": "BASE <http://example.org/> CONSTRUCT { <s> <p> 1 } WHERE {}"},
+                 headers={"Accept": "application/n-triples"})
+    assert r.text.startswith("<http://example.org/s> "), "a query's own BASE wins"

@@ -15,7 +15,7 @@ import pyoxigraph as ox
 
 from ..serialize import PREFIXES
 from . import formats
-from .policy import Analysis, Refusal, analyse
+from .policy import QUERY_BASE, Analysis, Refusal, analyse
 
 log = logging.getLogger("dossier.serve")
 
@@ -100,7 +100,7 @@ class Engine:
             if media is None:
                 offered = ", ".join(sorted(formats.TABLES[analysis.kind]))
                 return Reply.error(406, "not-acceptable", f"the result of this {analysis.form} query can be had as: {offered}")
-            result = self.store.query(analysis.text, **self._dataset(analysis, request))
+            result = self.store.query(analysis.text, base_iri=QUERY_BASE, **self._dataset(analysis, request))
             body = self._write(analysis, result, media)
         except Refusal as refusal:
             return Reply.refusal(refusal)

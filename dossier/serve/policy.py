@@ -26,6 +26,8 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from ..namespace import BASE
+
 UPDATE_KEYWORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH")
 
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
@@ -36,6 +38,13 @@ _PROLOGUE = re.compile(
 )
 _UPDATE_START = re.compile(r"(?:%s)\b" % "|".join(UPDATE_KEYWORDS), re.I)
 SENTINEL = "\n\x00"
+
+#: The base IRI every query's relative IRIs resolve against (unless the query sets its own BASE).
+#: The SPARQL 1.1 Protocol leaves it to the service ("which MAY be the service endpoint"); this
+#: service takes the namespace of everything it serves rather than its own URL, so that a query
+#: means the same whatever host name or port it is sent to (and through a remote store too), and
+#: ``<id/irgc>`` names the entity https://w3id.org/dossier/id/irgc.
+QUERY_BASE = BASE
 
 
 class Refusal(Exception):
@@ -89,7 +98,7 @@ def oxigraph_syntax_error(text: str) -> Refusal | None:
 
     last_line = text.count("\n") + 2
     try:
-        pyoxigraph.Store().query(text + SENTINEL)
+        pyoxigraph.Store().query(text + SENTINEL, base_iri=QUERY_BASE)
     except SyntaxError as exc:
         m = _OX_POSITION.match(str(exc))
         if not m:
@@ -139,7 +148,7 @@ def _parse(text: str):
         tree = parseQuery(text)
     except ParseBaseException as exc:
         return None, exc
-    return (translatePrologue(tree[0], None), tree[1]), None
+    return (translatePrologue(tree[0], QUERY_BASE), tree[1]), None
 
 
 def _iri(prologue, term) -> str:

@@ -49,8 +49,8 @@ class RemoteStore:
     def __init__(self, url: str, client: httpx.Client, timeout: float):
         self.url, self.client, self.timeout = url, client, timeout
 
-    def query(self, text: str, use_default_graph_as_union: bool = False, default_graph=(), named_graphs=()):
-        params = [("query", text)]
+    def query(self, text: str, base_iri: str | None = None, use_default_graph_as_union: bool = False, default_graph=(), named_graphs=()):
+        params = [("query", f"BASE <{base_iri}>\n{text}" if base_iri else text)]
         params += [("default-graph-uri", g.value) for g in default_graph or ()]
         params += [("named-graph-uri", g.value) for g in named_graphs or ()]
         try:
