@@ -143,7 +143,7 @@ def test_highlight_cuts_overlapping_spans():
     ],
 )
 def test_negotiate(accept, kind, expected):
-    assert formats.negotiate(accept, kind) == expected
+    assert formats.negotiate(accept, formats.TABLES[kind]) == expected
 
 
 @pytest.mark.parametrize(

@@ -188,3 +188,122 @@ def test_relative_iris_resolve_against_the_dossier_namespace(served):
     r = HTTP.get(served.url + "/sparql", params={"query": "BASE <http://example.org/> CONSTRUCT { <s> <p> 1 } WHERE {}"},
                  headers={"Accept": "application/n-triples"})
     assert r.text.startswith("<http://example.org/s> "), "a query's own BASE wins"
+
+
+@pytest.mark.parametrize(
+    "content_type, body, status",
+    [
+        ("application/sparql-query; charset=UTF-16", "ASK {}".encode("utf-8"), 415),
+        ("application/sparql-query; charset=UTF-16", "ASK {}".encode("utf-16"), 415),
+        ('application/sparql-query; charset="iso-8859-1"', b"ASK {}", 415),
+        ("application/x-www-form-urlencoded; charset=windows-1252", b"query=ASK+%7B%7D", 415),
+        ("application/sparql-query; charset=UTF-8", "ASK { FILTER(\"é\" != \"e\") }".encode("utf-8"), 200),
+        ("application/sparql-query", b"ASK {}", 200),
+    ],
+)
+def test_a_declared_charset_other_than_utf8_is_refused(served, content_type, body, status):
+    r = HTTP.post(served.url + "/sparql", content=body, headers={"Content-Type": content_type})
+    assert r.status_code == status, r.text
+    if status == 415:
+        assert r.json()["error"] == "unsupported-charset" and "UTF-8" in r.json()["message"]
+    else:
+        assert r.json()["boolean"] is True
+
+
+@pytest.mark.parametrize("accept", ["text/csv", "text/tab-separated-values", "text/csv, text/tab-separated-values;q=0.5"])
+def test_ask_has_no_csv_or_tsv_form(served, accept):
+    """The SPARQL CSV/TSV formats define no boolean result: 406, naming the formats an ASK has."""
+    r = HTTP.get(served.url + "/sparql", params={"query": "ASK { ?s ?p ?o }"}, headers={"Accept": accept})
+    assert r.status_code == 406, r.text
+    assert "application/sparql-results+json" in r.json()["message"] and "text/csv" not in r.json()["message"]
+    r = HTTP.get(served.url + "/sparql", params={"query": "ASK { ?s ?p ?o }"}, headers={"Accept": accept + ", application/sparql-results+xml;q=0.1"})
+    assert r.status_code == 200 and "<boolean>true</boolean>" in r.text
+
+
+@pytest.mark.parametrize(
+    "query, accept, content_type",
+    [
+        (LABELS, "application/sparql-results+json", "application/sparql-results+json"),
+        ("ASK {}", None, "application/sparql-results+json"),
+        (LABELS, "application/json", "application/json"),
+        (LABELS, "application/sparql-results+xml", "application/sparql-results+xml; charset=utf-8"),
+        (LABELS, "text/csv", "text/csv; charset=utf-8"),
+        (CONSTRUCT, "application/ld+json", "application/ld+json"),
+        (CONSTRUCT, "application/n-triples", "application/n-triples"),
+        (CONSTRUCT, "text/turtle", "text/turtle; charset=utf-8"),
+    ],
+)
+def test_content_type_has_charset_only_where_the_media_type_defines_one(served, query, accept, content_type):
+    r = HTTP.get(served.url + "/sparql", params={"query": query}, headers={"Accept": accept} if accept else {})
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"] == content_type
+
+
+def test_sparql_with_a_trailing_slash_redirects_keeping_method_and_query(served):
+    r = HTTP.get(served.url + "/sparql/", params={"query": "ASK {}"}, follow_redirects=False)
+    assert r.status_code == 308 and r.headers["location"] == "/sparql?query=ASK+%7B%7D"
+    r = HTTP.post(served.url + "/sparql/", data={"query": "ASK {}"}, follow_redirects=True)
+    assert r.status_code == 200 and r.json()["boolean"] is True and r.history[0].status_code == 308
+
+
+@pytest.mark.parametrize("path", ["/nothing-here", "/sparql/x", "/id/irgc/more", "/static/nothing.js"])
+def test_unknown_paths_are_404_for_get_head_and_post(served, path):
+    for method in ("GET", "HEAD", "POST"):
+        r = HTTP.request(method, served.url + path)
+        assert r.status_code == 404, f"{method} {path}: {r.status_code} {r.headers}"
+        assert "allow" not in r.headers
+    assert HTTP.get(served.url + path).json()["error"] == "not-found"
+
+
+@pytest.mark.parametrize(
+    "method, path, allow",
+    [
+        ("POST", "/health", "GET, HEAD"),
+        ("POST", "/id/irgc", "GET, HEAD"),
+        ("OPTIONS", "/sparql", "GET, HEAD, POST"),
+        ("POST", "/static/dossier/dossier.css", "GET, HEAD"),
+    ],
+)
+def test_a_known_path_with_a_wrong_method_is_405_with_its_allow(served, method, path, allow):
+    r = HTTP.request(method, served.url + path)
+    assert r.status_code == 405, r.text
+    assert r.headers["allow"] == allow
+    assert r.json()["error"] == "method-not-allowed"
+
+
+@pytest.mark.parametrize("method, path", [("PUT", "/sparql"), ("DELETE", "/id/irgc"), ("PATCH", "/nothing-here")])
+def test_writes_are_403_on_every_path(served, method, path):
+    r = HTTP.request(method, served.url + path)
+    assert r.status_code == 403 and r.json()["error"] == "read-only"
+
+
+def test_an_update_posted_to_any_path_is_403(served):
+    r = HTTP.post(served.url + "/nothing-here", data={"update": "CLEAR ALL"})
+    assert r.status_code == 403 and r.json()["error"] == "update-refused"
+
+
+@pytest.mark.parametrize(
+    "path, headers",
+    [("/health", {}), ("/sparql?query=ASK%20%7B%7D", {}), ("/id/irgc", {"Accept": "text/turtle"}), ("/id/irgc", {"Accept": "text/html"}), ("/", {})],
+)
+def test_head_answers_wherever_get_does(served, path, headers):
+    got = HTTP.get(served.url + path, headers=headers)
+    head = HTTP.head(served.url + path, headers=headers)
+    assert got.status_code == head.status_code == 200
+    assert head.content == b""
+    assert head.headers["content-type"] == got.headers["content-type"]
+
+
+def test_semicolon_is_not_a_parameter_separator(served):
+    """Parameters are read as parse_qsl(strict_parsing=True) reads them: only & separates."""
+    raw = "/sparql?query=SELECT%20?s%20WHERE%20%7B%20?s%20?p%20?o%20;%20?q%20?r%20%7D%20LIMIT%201"
+    r = HTTP.get(served.url + raw)
+    assert r.status_code == 200, r.text
+    assert len(r.json()["results"]["bindings"]) == 1
+
+
+@pytest.mark.parametrize("raw", ["/sparql?query", "/sparql?query=ASK%20%7B%7D&", "/sparql?query=%FF"])
+def test_malformed_parameters_are_400(served, raw):
+    r = HTTP.get(served.url + raw)
+    assert r.status_code == 400, r.text
+    assert r.json()["error"] in ("bad-request", "not-utf8")

@@ -9,8 +9,10 @@ Modules, one job each:
 - sandbox      what a worker takes away from itself (network, memory)
 - workers      the pool of killable worker processes that run queries under the timeout
 - backend      the narrow run_query interface the HTTP side uses (swap the store here)
-- formats      content negotiation tables
+- formats      content negotiation: the tables, and the one function that reads Accept
+- errors       the one JSON error body
 - protocol     the SPARQL 1.1 Protocol over HTTP
+- methods      which methods a path answers (HEAD as GET, 404 and 405 with Allow)
 - description  the SPARQL service description (via rdflib-endpoint)
 - limits       body size limit and security headers (ASGI middleware)
 - pages        entity, source and fact pages (sparql/*.rq, templates/*.html)

@@ -28,6 +28,7 @@ from . import formats, pages, protocol
 from .backend import QueryBackend, QueryFailed, select
 from .description import SERIALIZERS, service_description
 from .limits import BodyLimit, SecurityHeaders
+from .methods import HeadAsGet, allowed_methods
 from .settings import Settings
 
 log = logging.getLogger("dossier.serve")
@@ -37,14 +38,19 @@ YASGUI_PACKAGE = Path("node_modules") / "@zazuko" / "yasgui" / "build"
 TITLE = "Dossier SPARQL endpoint"
 ABOUT = "A sourced knowledge graph of organizations, designations, events and statements; every fact cites its quote."
 
-#: Media types an entity, source or fact page is offered in; ?format= picks one in a browser.
+#: Media types an entity, source or fact page is offered in (the first for */*, the first of its
+#: major type for text/* or application/*); ?format= picks one in a browser.
 RESOURCE_TYPES = {
     "text/html": "html",
-    "application/xhtml+xml": "html",
-    "text/turtle": "text/turtle",
     "application/ld+json": "application/ld+json",
+    "text/turtle": "text/turtle",
     "application/n-triples": "application/n-triples",
+    "application/xhtml+xml": "html",
 }
+#: What an error is written in: the JSON error body, or an HTML page for browsers.
+ERROR_TYPES = ("application/json", "text/html")
+#: Methods that would write: refused with 403 on every path, known or not.
+WRITES = ("PUT", "DELETE", "PATCH")
 FORMAT_PARAM = {"html": "html", "turtle": "text/turtle", "jsonld": "application/ld+json", "ntriples": "application/n-triples"}
 
 
@@ -57,8 +63,8 @@ def yasgui_dir(root: Path) -> Path:
 
 
 def wants_html(request: Request) -> bool:
-    accept = request.headers.get("accept", "")
-    return "text/html" in accept
+    """Whether an error should be an HTML page rather than the JSON body (a browser prefers HTML)."""
+    return formats.negotiate(request.headers.get("accept"), ERROR_TYPES) == "text/html"
 
 
 def resource_format(request: Request) -> str | None:
@@ -66,14 +72,8 @@ def resource_format(request: Request) -> str | None:
     chosen = request.query_params.get("format")
     if chosen:
         return FORMAT_PARAM.get(chosen)
-    for media in formats.parse_accept(request.headers.get("accept")):
-        if media in RESOURCE_TYPES:
-            return RESOURCE_TYPES[media]
-        if media in ("*/*", "text/*"):
-            return "html"
-        if media == "application/*":
-            return "application/ld+json"
-    return None
+    media = formats.negotiate(request.headers.get("accept"), RESOURCE_TYPES)
+    return RESOURCE_TYPES.get(media) if media else None
 
 
 def create_app(settings: Settings, backend: QueryBackend) -> FastAPI:
@@ -107,12 +107,13 @@ def create_app(settings: Settings, backend: QueryBackend) -> FastAPI:
         max_age=600,
     )
     app.add_middleware(BodyLimit, max_body=settings.max_body)
+    app.add_middleware(HeadAsGet)
     app.mount("/static/yasgui", StaticFiles(directory=str(yasgui_dir(settings.root)), check_dir=False), name="yasgui")
     app.mount("/static/dossier", StaticFiles(directory=str(HERE / "static")), name="dossier-static")
 
     def error_page(request: Request, status: int, code: str, message: str, headers: dict | None = None) -> Response:
         if wants_html(request):
-            heading = {404: "Not found", 403: "Refused", 406: "Not acceptable", 503: "Unavailable"}.get(status, "Error")
+            heading = {404: "Not found", 403: "Refused", 405: "Method not allowed", 406: "Not acceptable", 503: "Unavailable"}.get(status, "Error")
             html = pages.render("error.html", status=status, heading=heading, message=message)
             return HTMLResponse(html, status_code=status, headers=headers)
         return protocol.error_response(status, code, message, headers)
@@ -128,7 +129,29 @@ def create_app(settings: Settings, backend: QueryBackend) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code in (404, 405):
+            refused = await refuse_writes(request)
+            if refused is not None:
+                return refused
+            allowed = allowed_methods(app.router.routes, request.scope)
+            if not allowed:
+                return error_page(request, 404, "not-found", f"nothing here answers {request.url.path}")
+            if request.method not in allowed:
+                allow = ", ".join(sorted(allowed))
+                return error_page(request, 405, "method-not-allowed", f"{request.url.path} answers {allow}", {"Allow": allow})
         return error_page(request, exc.status_code, "http-error", str(exc.detail), getattr(exc, "headers", None))
+
+    async def refuse_writes(request: Request) -> Response | None:
+        """403 for anything that would write, on any path (the read-only rule); None otherwise."""
+        if request.method in WRITES:
+            return protocol.error_response(403, "read-only", "this server is read-only: it accepts no update, upload or deletion")
+        if request.method == "POST":
+            try:
+                await protocol.read_operation(request)
+            except protocol.ProtocolError as exc:
+                if exc.status == 403:
+                    return protocol.error_response(403, exc.code, exc.message)
+        return None
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
@@ -145,12 +168,10 @@ def create_app(settings: Settings, backend: QueryBackend) -> FastAPI:
         return {"status": "ok", **backend.status()}
 
     async def describe_service(request: Request) -> Response:
-        accept = request.headers.get("accept")
-        if wants_html(request) and not any(m in SERIALIZERS for m in formats.parse_accept(accept)[:1]):
+        """The service description; a browser (preferring HTML) is sent to the query page instead."""
+        media = formats.negotiate(request.headers.get("accept"), [*SERIALIZERS, "text/html", "application/xhtml+xml"])
+        if media in ("text/html", "application/xhtml+xml"):
             return RedirectResponse("/", status_code=303)
-        media = next((m for m in formats.parse_accept(accept) if m in SERIALIZERS), None)
-        if media is None and any(m in ("*/*", "text/*", "application/*") for m in formats.parse_accept(accept)):
-            media = "text/turtle"
         if media is None:
             return protocol.error_response(406, "not-acceptable", f"the service description can be had as: {', '.join(SERIALIZERS)}")
         endpoint = str(request.base_url) + "sparql"
@@ -167,6 +188,12 @@ def create_app(settings: Settings, backend: QueryBackend) -> FastAPI:
     async def sparql(request: Request) -> Response:
         response = await protocol.answer(request, backend, timeout)
         return response if response is not None else await describe_service(request)
+
+    @app.api_route("/sparql/", methods=["GET", "POST"])
+    async def sparql_slash(request: Request) -> Response:
+        """/sparql/ is /sparql: a 308 redirect, which (unlike 301/302) keeps the method and body, so a POST follows too."""
+        query_string = request.scope.get("query_string", b"").decode("latin-1")
+        return RedirectResponse("/sparql" + (f"?{query_string}" if query_string else ""), status_code=308)
 
     @app.api_route("/", methods=["GET", "POST"])
     async def query_page(request: Request) -> Response:
@@ -262,19 +289,5 @@ def create_app(settings: Settings, backend: QueryBackend) -> FastAPI:
                 return error_page(request, 404, "not-found", f"the graph says nothing of {iri}")
             return RedirectResponse(f"/source/{source}#fact-{fact.split('/')[0]}", status_code=303)
         return await rdf_description(request, pages.sparql("describe-fact", iri), chosen, f"<{iri}> ?p ?x")
-
-    # -- nothing here writes ---------------------------------------------------------------------
-    @app.api_route("/{path:path}", methods=["PUT", "DELETE", "PATCH"])
-    async def read_only(path: str) -> Response:
-        return protocol.error_response(403, "read-only", "this server is read-only: it accepts no update, upload or deletion")
-
-    @app.post("/{path:path}")
-    async def other_post(request: Request, path: str) -> Response:
-        try:
-            await protocol.read_operation(request)
-        except protocol.ProtocolError as exc:
-            if exc.status == 403:
-                return protocol.error_response(403, exc.code, exc.message)
-        return protocol.error_response(405, "method-not-allowed", f"POST a query to /sparql, not /{path}")
 
     return app

@@ -6,7 +6,6 @@ it can be called directly (tests, benchmarks). Every outcome is a Reply, never a
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +14,7 @@ import pyoxigraph as ox
 
 from ..serialize import PREFIXES
 from . import formats
+from .errors import error_body
 from .policy import QUERY_BASE, Analysis, Refusal, analyse
 
 log = logging.getLogger("dossier.serve")
@@ -41,12 +41,12 @@ class Reply:
 
     @classmethod
     def error(cls, status: int, code: str, message: str, **extra) -> "Reply":
-        body = json.dumps({"error": code, "message": message, **extra}, ensure_ascii=False).encode()
-        return cls(status, "application/json", body)
+        return cls(status, "application/json", error_body(code, message, **extra))
 
     @classmethod
     def refusal(cls, refusal: Refusal) -> "Reply":
-        return cls(refusal.status, "application/json", json.dumps(refusal.as_json(), ensure_ascii=False).encode())
+        where = {} if refusal.line is None else {"line": refusal.line, "column": refusal.column}
+        return cls.error(refusal.status, refusal.code, refusal.message, **where)
 
 
 def load_store(nquads: Path) -> ox.Store:
@@ -96,7 +96,7 @@ class Engine:
     def execute(self, request: Request) -> Reply:
         try:
             analysis = analyse(request.query, self.allow_services)
-            media = formats.negotiate(request.accept, analysis.kind)
+            media = formats.negotiate(request.accept, formats.TABLES[analysis.kind])
             if media is None:
                 offered = ", ".join(sorted(formats.TABLES[analysis.kind]))
                 return Reply.error(406, "not-acceptable", f"the result of this {analysis.form} query can be had as: {offered}")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+from .errors import error_body
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
@@ -15,7 +15,7 @@ class BodyTooLarge(Exception):
 
 
 async def _send_json(send, status: int, code: str, message: str) -> None:
-    body = json.dumps({"error": code, "message": message}).encode()
+    body = error_body(code, message)
     await send(
         {
             "type": "http.response.start",

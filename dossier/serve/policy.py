@@ -54,12 +54,6 @@ class Refusal(Exception):
         super().__init__(message)
         self.status, self.code, self.message, self.line, self.column = status, code, message, line, column
 
-    def as_json(self) -> dict:
-        out = {"error": self.code, "message": self.message}
-        if self.line is not None:
-            out.update(line=self.line, column=self.column)
-        return out
-
 
 @dataclass(frozen=True)
 class Analysis:
@@ -74,8 +68,8 @@ class Analysis:
 
     @property
     def kind(self) -> str:
-        """'solutions' (SELECT, ASK) or 'triples' (CONSTRUCT, DESCRIBE): which formats can answer it."""
-        return "solutions" if self.form in ("SELECT", "ASK") else "triples"
+        """'solutions' (SELECT), 'boolean' (ASK) or 'triples' (CONSTRUCT, DESCRIBE): which formats can answer it."""
+        return {"SELECT": "solutions", "ASK": "boolean"}.get(self.form, "triples")
 
 
 def expand_escapes(text: str) -> str:
