@@ -36,7 +36,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SKOS
 from rdflib.plugins.serializers.nquads import _nq_row
 
-from . import serialize
+from . import agreement, serialize
 from .cache import Cache, code_version, digest
 from .entities import registry_graph
 from .mapping import Context, read_document
@@ -168,6 +168,7 @@ class DocResult:
     shared_inferred: list  # inferences about shared nodes
     n_own: int  # triples about its own nodes, asserted and inferred
     types: dict  # class local name -> rdf:type triples about its own nodes
+    claims: list = field(default_factory=list)  # agreement.Claim: its values for shared nodes, with sources
 
 
 class _Own:
@@ -261,7 +262,7 @@ def process_document(shared: Shared, path: Path) -> tuple[DocResult | None, byte
         slug=doc.slug, file=path.relative_to(shared.root).as_posix(), counts=dict(doc.counts),
         nq_runs=nq_runs, trig=trig, inferred_runs=inferred_runs, inferred_refs=inferred_refs,
         shared_lines=sorted(shared_lines), shared_asserted=sorted(shared_asserted), shared_inferred=shared_inferred,
-        n_own=n_own, types=dict(types),
+        n_own=n_own, types=dict(types), claims=agreement.document_claims(doc.graph),
     )
     return result, bytes(blob), []
 
@@ -430,17 +431,20 @@ def assemble(shared: Shared, results: list[DocResult], entries: _Entries) -> Ass
     inferred_shared -= asserted_shared
     inferred_shared = {t for t in inferred_shared if t not in shared.ontology}
 
+    agreed = agreement.derive((c for r in results for c in r.claims), agreement.places_within(shared.registry))
+
     types: Counter = Counter()
     for r in results:
         types.update(r.types)
-    for t in asserted_shared | inferred_shared:
+    for t in [*asserted_shared, *inferred_shared, *agreed]:
         _count_type(t, types)
-    n_triples = sum(r.n_own for r in results) + len(asserted_shared) + len(inferred_shared)
+    n_triples = sum(r.n_own for r in results) + len(asserted_shared) + len(inferred_shared) + len(agreed)
 
     def write_nquads(out) -> None:
         pool = [_nq_row(t, ENTITIES) for t in shared.registry]
         pool += [_nq_row(t, INFERRED) for t in inferred_shared]
         pool += [_nq_row(t, ONTOLOGY) for t in shared.ontology]
+        pool += [_nq_row(t, agreement.AGREEMENT) for t in agreed]
         for r in results:
             pool += r.shared_lines
         pool.sort()
@@ -484,7 +488,7 @@ def assemble(shared: Shared, results: list[DocResult], entries: _Entries) -> Ass
     def write_trig(out) -> None:
         writer = serialize.TermWriter()
         names = sorted([(str(graph_iri(r.slug)), i) for i, r in enumerate(results)]
-                       + [(str(g), -1) for g in (ENTITIES, INFERRED, ONTOLOGY)])
+                       + [(str(g), -1) for g in (ENTITIES, INFERRED, ONTOLOGY, agreement.AGREEMENT)])
         out.write(serialize.TRIG_HEAD.encode("utf-8"))
         for k, (name, i) in enumerate(names):
             if k:
@@ -497,7 +501,7 @@ def assemble(shared: Shared, results: list[DocResult], entries: _Entries) -> Ass
                     out.write(b"\n\n" + chunk if j else chunk)
                 out.write(b"\n}\n")
             else:
-                triples = shared.registry if name == str(ENTITIES) else shared.ontology
+                triples = {str(ENTITIES): shared.registry, str(ONTOLOGY): shared.ontology}.get(name, agreed)
                 out.write(serialize.graph_block(URIRef(name), triples, writer).encode("utf-8"))
 
     def write_ontology(out) -> None:

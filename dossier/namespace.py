@@ -57,6 +57,21 @@ class DOS(DefinedNamespace):
     dateInference: URIRef
     seedFile: URIRef
     wikidataStatus: URIRef
+    credit: URIRef
+    SingleValuedProperty: URIRef
+    SourcedValue: URIRef
+    CorroboratedValue: URIRef
+    Disagreement: URIRef
+    onEntity: URIRef
+    onProperty: URIRef
+    value: URIRef
+    statedIn: URIRef
+    statedBy: URIRef
+    evidence: URIRef
+    sourceCount: URIRef
+    independentSourceCount: URIRef
+    consistentWith: URIRef
+    statedValue: URIRef
     ParticipationRoles: URIRef
     DesignationTypes: URIRef
     DesignationStatuses: URIRef
@@ -78,7 +93,7 @@ def fact_iri(source: str, fact: str) -> URIRef:
 
 
 def graph_iri(name: str) -> URIRef:
-    """Named graph: a source's slug, or 'entities', 'inferred', 'ontology'."""
+    """Named graph: a source's slug, or 'entities', 'inferred', 'ontology', 'agreement'."""
     return URIRef(f"{BASE}graph/{name}")
 
 

@@ -79,6 +79,7 @@ SOURCE_FIELDS: dict[str, Field] = {
     "genre": Field("concept", DOS.genre, True, scheme=DOS.Genres),
     "author": Field("entities", SCHEMA.author, True, AGENTS),
     "publisher": Field("entity", SCHEMA.publisher, True, AGENTS),
+    "credit": Field("entity", DOS.credit, False, AGENTS),  # the agency whose copy it is, apart from byline and publisher
     "published": Field("date", SCHEMA.datePublished, True),
     "date_inferred": Field("text", DOS.dateInference, True),
     "sha256": Field("text", required=True),
