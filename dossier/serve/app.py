@@ -24,12 +24,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from . import formats, pages, protocol
+from . import find, formats, pages, protocol
 from .backend import QueryBackend, QueryFailed, select
 from .description import SERIALIZERS, service_description
 from .limits import BodyLimit, SecurityHeaders
 from .methods import HeadAsGet, allowed_methods
 from .settings import Settings
+from .site import Site
 
 log = logging.getLogger("dossier.serve")
 
@@ -289,5 +290,9 @@ def create_app(settings: Settings, backend: QueryBackend) -> FastAPI:
                 return error_page(request, 404, "not-found", f"the graph says nothing of {iri}")
             return RedirectResponse(f"/source/{source}#fact-{fact.split('/')[0]}", status_code=303)
         return await rdf_description(request, pages.sparql("describe-fact", iri), chosen, f"<{iri}> ?p ?x")
+
+    # -- search, citations, reconciliation, downloads: one router each ----------------------------
+    site = Site(settings, backend, error_page, failed_page)
+    app.include_router(find.router(site))
 
     return app

@@ -1,0 +1,69 @@
+"""Search routes: /search (an HTML page or JSON, with a type filter) and its autocomplete (suggest=1).
+
+The index (search.py) is built from the backend on first use and kept for the life of the server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+
+from . import pages, search
+from .backend import QueryFailed
+from .site import Site
+
+PAGE_SIZE = 50
+SUGGESTIONS = 8
+
+
+def wants_json(request: Request) -> bool:
+    chosen = request.query_params.get("format")
+    if chosen:
+        return chosen == "json"
+    accept = request.headers.get("accept", "")
+    return "application/json" in accept and "text/html" not in accept
+
+
+def router(site: Site) -> APIRouter:
+    routes = APIRouter()
+    state: dict[str, search.SearchIndex] = {}
+    lock = asyncio.Lock()
+
+    async def index() -> search.SearchIndex:
+        async with lock:
+            if "index" not in state:
+                state["index"] = await search.load_index(site.backend, site.timeout, min(site.settings.max_rows, 5000))
+        return state["index"]
+
+    @routes.get("/search")
+    async def find(request: Request) -> Response:
+        params = request.query_params
+        query = params.get("q", "").strip()
+        kind = params.get("type") or None
+        if kind is not None and kind not in search.KINDS:
+            return site.error_page(request, 400, "bad-request", f"type must be one of: {', '.join(search.KINDS)}")
+        if params.get("format") not in (None, "json", "html"):
+            return site.error_page(request, 400, "bad-request", "format must be json or html")
+        suggest = params.get("suggest") in ("1", "true")
+        try:
+            found = (await index()).search(query, kind, SUGGESTIONS if suggest else PAGE_SIZE, names_only=suggest)
+        except QueryFailed as failed:
+            return site.failed_page(request, failed)
+        if suggest or wants_json(request):
+            return JSONResponse(
+                {
+                    "query": found.query,
+                    "type": found.type,
+                    "total": found.total,
+                    "types": found.types,
+                    "corrected": found.corrected,
+                    "results": [h.as_json() for h in found.hits],
+                },
+                headers={"Vary": "Accept"},
+            )
+        html = pages.render("search.html", results=found, kinds=search.KINDS, page_size=PAGE_SIZE)
+        return HTMLResponse(html, headers={"Vary": "Accept"})
+
+    return routes

@@ -1,0 +1,250 @@
+"""Full-text search over entities, sources and facts: an SQLite FTS5 index with folding and typo tolerance.
+
+The index is derived from the graph when the server starts (sparql/search-documents.rq, rows
+sorted by IRI, so the same graph gives the same index), not written by the build: it then
+follows whatever store the server queries, embedded or remote, and graph/ stays the one
+generated artefact. Text is folded before it is indexed and before it is looked up, so case,
+diacritics, straight or curly apostrophes, dashes and other scripts (transliterated to ASCII
+by anyascii) do not matter. A query word the index does not hold is replaced by the indexed
+words within one or two edits of it (rapidfuzz), and results are ranked by how well the
+query matches their names, then by FTS5's bm25 over all their text.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import sqlite3
+from dataclasses import asdict, dataclass, field
+
+from anyascii import anyascii
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
+
+from ..namespace import BASE
+
+SEPARATOR = "\x1f"
+APOSTROPHES = re.compile(r"['`]")
+NON_WORD = re.compile(r"[^a-z0-9]+")
+ENTITY_KINDS = ("Organization", "Person", "Place", "Event")
+#: Every kind a result can have, in the order the type filter lists them.
+KINDS = ENTITY_KINDS + ("Source", "Statement", "Designation", "Participation")
+#: FTS5 column weights for bm25: names count most, then aliases, descriptions, contents and quotes.
+WEIGHTS = (10.0, 8.0, 3.0, 2.0, 1.0)
+CANDIDATES = 400
+
+
+def fold(text: str) -> str:
+    """Text reduced to lowercase ASCII words: 'Mojāhedin-e Khalq’s' -> 'mojahedin e khalqs'."""
+    ascii_ = anyascii(text).lower()
+    return NON_WORD.sub(" ", APOSTROPHES.sub("", ascii_)).strip()
+
+
+def _split(value: str | None) -> list[str]:
+    return sorted({v for v in (value or "").split(SEPARATOR) if v.strip()})
+
+
+@dataclass
+class Document:
+    """One findable item, as the index holds it."""
+
+    iri: str
+    kind: str
+    names: list[str]
+    aliases: list[str] = field(default_factory=list)
+    descriptions: list[str] = field(default_factory=list)
+    contents: list[str] = field(default_factory=list)
+    quotes: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_row(cls, row: dict) -> "Document":
+        """From a SPARQL JSON row of sparql/search-documents.rq."""
+        def get(name: str) -> str | None:
+            return row[name]["value"] if name in row else None
+
+        kind = get("kind") or ""
+        return cls(
+            iri=row["item"]["value"],
+            kind=kind.rsplit("#", 1)[-1],
+            names=_split(get("names")),
+            aliases=_split(get("aliases")),
+            descriptions=_split(get("descriptions")),
+            contents=_split(get("contents")),
+            quotes=_split(get("quotes")),
+        )
+
+    @property
+    def label(self) -> str:
+        return self.names[0] if self.names else self.iri.rsplit("/", 1)[-1]
+
+
+@dataclass
+class Hit:
+    """One result: what it is, where its page is, and the passage that matched."""
+
+    iri: str
+    href: str
+    label: str
+    type: str
+    description: str | None
+    match_field: str | None
+    match: str | None
+    score: float
+
+    def as_json(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Results:
+    query: str
+    type: str | None
+    total: int
+    types: dict[str, int]
+    hits: list[Hit]
+    corrected: dict[str, list[str]]
+
+
+def href_of(iri: str) -> str:
+    """This server's path for a Dossier IRI."""
+    return "/" + iri[len(BASE):] if iri.startswith(BASE) else iri
+
+
+def excerpt(text: str, words: list[str], width: int = 180) -> str:
+    """A passage of ``text`` (its own characters) around the first of ``words`` found in it, folded."""
+    positions: list[int] = []
+    folded = []
+    for i, ch in enumerate(text):
+        f = APOSTROPHES.sub("", anyascii(ch).lower())
+        folded.append(f)
+        positions.extend([i] * len(f))
+    haystack = "".join(folded)
+    at = min((p for p in (haystack.find(w) for w in words) if p >= 0), default=-1)
+    if len(text) <= width:
+        return text
+    start = max(0, positions[at] - width // 3) if at >= 0 else 0
+    piece = text[start:start + width]
+    return ("…" if start else "") + piece + ("…" if start + width < len(text) else "")
+
+
+class SearchIndex:
+    """An in-memory FTS5 index of Documents; ``search`` answers a query in a few milliseconds."""
+
+    def __init__(self, documents: list[Document]):
+        self.documents = sorted(documents, key=lambda d: d.iri)
+        self.db = sqlite3.connect(":memory:", check_same_thread=False)
+        self.db.execute(
+            "CREATE VIRTUAL TABLE docs USING fts5(names, aliases, descriptions, contents, quotes, kind UNINDEXED, "
+            "tokenize = 'unicode61 remove_diacritics 0', prefix = '2 3')"
+        )
+        self.db.executemany(
+            "INSERT INTO docs(rowid, names, aliases, descriptions, contents, quotes, kind) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (n, *(" \n".join(fold(v) for v in values) for values in (d.names, d.aliases, d.descriptions, d.contents, d.quotes)), d.kind)
+                for n, d in enumerate(self.documents)
+            ],
+        )
+        self.db.execute("CREATE VIRTUAL TABLE words USING fts5vocab(docs, 'row')")
+        self.vocabulary = [w for (w,) in self.db.execute("SELECT term FROM words ORDER BY term")]
+        self.known = set(self.vocabulary)
+        self.names = [[fold(n) for n in d.names + d.aliases] for d in self.documents]
+
+    def __len__(self) -> int:
+        return len(self.documents)
+
+    def _alternatives(self, word: str) -> list[str]:
+        """Indexed words within one edit (two for words of 6+ letters) of a word the index lacks."""
+        if word in self.known or len(word) < 3:
+            return []
+        limit = 1 if len(word) < 6 else 2
+        found = process.extract(word, self.vocabulary, scorer=Levenshtein.distance, score_cutoff=limit, limit=8)
+        return sorted(w for w, _, _ in found)
+
+    def _is_prefix(self, word: str) -> bool:
+        """Whether some indexed word starts with ``word``."""
+        at = bisect.bisect_left(self.vocabulary, word)
+        return at < len(self.vocabulary) and self.vocabulary[at].startswith(word)
+
+    def _match_expression(self, words: list[str], joiner: str) -> tuple[str, dict[str, list[str]]]:
+        """An FTS5 query: each word as a prefix (the last may be unfinished), or its near spellings."""
+        parts, corrected = [], {}
+        for i, word in enumerate(words):
+            last = i == len(words) - 1
+            options = [f'"{word}"*' if last or len(word) >= 3 else f'"{word}"']
+            alternatives = [] if last and self._is_prefix(word) else self._alternatives(word)
+            if alternatives:
+                corrected[word] = alternatives
+                options += [f'"{a}"' for a in alternatives]
+            parts.append("(" + " OR ".join(options) + ")")
+        return joiner.join(parts), corrected
+
+    def _candidates(self, expression: str) -> list[tuple[int, float]]:
+        weights = ", ".join(f"{w:g}" for w in WEIGHTS)
+        return self.db.execute(
+            f"SELECT rowid, bm25(docs, {weights}) AS rank FROM docs WHERE docs MATCH ? ORDER BY rank, rowid LIMIT {CANDIDATES}",
+            (expression,),
+        ).fetchall()
+
+    def search(self, query: str, kind: str | None = None, limit: int = 20, names_only: bool = False) -> Results:
+        """Documents matching ``query`` (all its words, else any), best first; ``kind`` filters by type.
+
+        ``names_only`` (autocomplete) matches the last word as a prefix and ranks by names alone.
+        """
+        words = fold(query).split()[:12]
+        if not words:
+            return Results(query, kind, 0, {}, [], {})
+        rows: list[tuple[int, float]] = []
+        for joiner in (" AND ", " OR "):  # every word, else any word
+            expression, corrected = self._match_expression(words, joiner)
+            rows = self._candidates("{names aliases} : (" + expression + ")" if names_only else expression)
+            if rows:
+                break
+        phrase = " ".join(words)
+        scored = []
+        types: dict[str, int] = {}
+        for rowid, rank in rows:
+            doc = self.documents[rowid]
+            types[doc.kind] = types.get(doc.kind, 0) + 1
+            if kind and doc.kind != kind:
+                continue
+            name_score = max((fuzz.WRatio(phrase, n) for n in self.names[rowid]), default=0.0)
+            weight = 1.0 if doc.kind in ENTITY_KINDS or doc.kind == "Source" else 0.7
+            score = name_score * weight + min(30.0, -rank)
+            scored.append((-score, doc.iri, doc))
+        scored.sort(key=lambda s: (s[0], s[1]))
+        wanted = words + [a for alts in corrected.values() for a in alts]
+        hits = [self._hit(doc, wanted, -neg) for neg, _, doc in scored[:limit]]
+        total = len(scored)
+        return Results(query, kind, total, dict(sorted(types.items(), key=lambda kv: KINDS.index(kv[0]) if kv[0] in KINDS else 99)), hits, corrected)
+
+    @staticmethod
+    def _hit(doc: Document, wanted: list[str], score: float) -> Hit:
+        """The result for ``doc``, with the first alias, description, content or quote holding a query word."""
+        significant = [w for w in wanted if len(w) > 1] or wanted
+
+        def holds(value: str) -> bool:
+            return any(token.startswith(w) for token in fold(value).split() for w in significant)
+
+        match_field, match = None, None
+        if not any(holds(name) for name in doc.names):
+            fields = (("alias", doc.aliases), ("description", doc.descriptions), ("content", doc.contents), ("quote", doc.quotes))
+            match_field, match = next(((f, excerpt(v, significant)) for f, values in fields for v in values if holds(v)), (None, None))
+        description = (doc.descriptions or doc.contents or [None])[0]
+        return Hit(doc.iri, href_of(doc.iri), doc.label, doc.kind, description, match_field, match, round(score, 3))
+
+
+async def load_index(backend, timeout: float, page_size: int) -> SearchIndex:
+    """The index of everything sparql/search-documents.rq finds, read in pages of ``page_size`` rows."""
+    from .backend import select
+    from .pages import sparql
+
+    query = sparql("search-documents")
+    documents: list[Document] = []
+    offset = 0
+    while True:
+        # Paging is the only change to the query text: two integers of ours, never request input.
+        rows = await select(backend, f"{query}LIMIT {page_size} OFFSET {offset}", timeout)
+        documents.extend(Document.from_row(r) for r in rows)
+        if len(rows) < page_size:
+            return SearchIndex(documents)
+        offset += page_size

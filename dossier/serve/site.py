@@ -1,0 +1,26 @@
+"""What the feature routers (search, citation, reconciliation, downloads) share with the app."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from fastapi import Request
+from fastapi.responses import Response
+
+from .backend import QueryBackend, QueryFailed
+from .settings import Settings
+
+
+@dataclass
+class Site:
+    """The settings, the backend and the app's two error answers (HTML for browsers, JSON otherwise)."""
+
+    settings: Settings
+    backend: QueryBackend
+    error_page: Callable[..., Response]
+    failed_page: Callable[[Request, QueryFailed], Response]
+
+    @property
+    def timeout(self) -> float:
+        return self.settings.timeout

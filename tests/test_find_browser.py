@@ -1,0 +1,68 @@
+"""Search, autocomplete, citation and reconciliation pages in a real headless Chromium, network cut off."""
+
+from __future__ import annotations
+
+import pytest
+
+from serve_support import HTTP
+from test_serve_browser import ARGS, CHROMIUM, pytestmark  # noqa: F401  (same browser, same skip rule)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, served):
+    """A page that may reach the test server only; ``page.outside`` lists anything else it tried."""
+    context = browser.new_context(viewport={"width": 1280, "height": 860})
+    pg = context.new_page()
+    pg.outside, pg.errors = [], []
+
+    def route(r):
+        if r.request.url.startswith(served.url + "/"):
+            r.continue_()
+        else:
+            pg.outside.append(r.request.url)
+            r.abort()
+
+    context.route("**/*", route)
+    pg.on("pageerror", lambda exc: pg.errors.append(str(exc)))
+    yield pg
+    context.close()
+
+
+def test_autocomplete_in_the_header_opens_the_entity(served, page):
+    page.goto(served.url + "/id/")
+    box = page.locator("header form.search-box input[name=q]")
+    box.press_sequentially("mujahed", delay=30)
+    first = page.locator("header ul.suggestions li").first
+    first.wait_for(timeout=10_000)
+    assert "People's Mojahedin Organization of Iran" in first.inner_text()
+    box.press("ArrowDown")
+    box.press("Enter")
+    page.wait_for_url(served.url + "/id/mek")
+    assert "People's Mojahedin" in page.locator("h1").inner_text()
+    assert page.outside == [] and page.errors == []
+
+
+def test_search_page_from_the_box_with_a_typo_and_a_type_filter(served, page):
+    page.goto(served.url + "/id/mek")
+    box = page.locator("header form.search-box input[name=q]")
+    box.fill("harpr")
+    box.press("Enter")
+    page.wait_for_url("**/search?q=harpr")
+    first = page.locator("ol.results li.result a.label").first
+    assert first.inner_text() == "Stephen Harper"
+    assert "harper" in page.locator(".corrected").inner_text()
+    page.locator("p.types a", has_text="Participation").click()
+    page.wait_for_url("**type=Participation")
+    badges = page.locator("ol.results .badge").all_inner_texts()
+    assert badges and set(badges) == {"Participation"}
+    assert page.outside == [] and page.errors == []

@@ -1,0 +1,173 @@
+"""Search: folding, typo tolerance, ranking and type filters on a real SQLite FTS5 index, and /search over HTTP."""
+
+from __future__ import annotations
+
+import json
+import random
+
+import pyoxigraph as ox
+import pytest
+
+from conftest import ROOT
+from dossier.graphdir import quad_files
+from dossier.serve.search import Document, SearchIndex, fold
+from serve_support import HTTP
+
+ID = "https://w3id.org/dossier/id/"
+FACT = "https://w3id.org/dossier/fact/test-source/"
+
+#: A handful of items written for these tests (not from any document).
+DOCUMENTS = [
+    Document(ID + "union-of-clerks", "Organization", ["Union of Clerks’ Guilds"], ["UCG", "Clerks-Union"],
+             ["Trade union of municipal clerks, founded in 1921."]),
+    Document(ID + "ines-ferreira", "Person", ["Inês Ferreira-Lobo"], ["Ferreira"], ["Union organizer."]),
+    Document(ID + "petr-sokolov", "Person", ["Пётр Соколов"], [], ["Engineer."]),
+    Document(ID + "harbour-rally", "Event", ["Harbour rally (1999)"], [], ["Rally at the harbour in 1999."]),
+    Document(ID + "harbourton", "Place", ["Harbourton"], [], ["Coastal town."]),
+    Document(FACT + "ferreira-speaks", "Participation", ["Inês Ferreira-Lobo as speaker at Harbour rally (1999)"],
+             quotes=["Ferreira-Lobo spoke at the harbour rally — her first speech"]),
+    Document(FACT + "clerks-letter", "Statement", ["claim by Union of Clerks’ Guilds"],
+             contents=["The guild says the ministry ignored its letters."],
+             quotes=["we wrote to the ministry eleven times and had no answer"]),
+]
+
+
+@pytest.fixture(scope="module")
+def index() -> SearchIndex:
+    return SearchIndex(DOCUMENTS)
+
+
+def labels(results) -> list[str]:
+    return [h.label for h in results.hits]
+
+
+@pytest.mark.parametrize(
+    "typed, stored",
+    [
+        ("clerks' guilds", "Clerks’ Guilds"),          # straight apostrophe finds curly
+        ("CLERKS’ GUILDS", "clerks' guilds"),          # and the other way, whatever the case
+        ("Ines Ferreira Lobo", "Inês Ferreira-Lobo"),  # diacritics and dashes
+        ("Ferreira–Lobo", "Ferreira-Lobo"),            # an en dash for a hyphen
+        ("Petr Sokolov", "Пётр Соколов"),              # transliteration
+    ],
+)
+def test_folding_makes_spellings_equal(typed, stored):
+    assert fold(typed) == fold(stored)
+
+
+@pytest.mark.parametrize(
+    "query, first",
+    [
+        ("clerks' guilds", "Union of Clerks’ Guilds"),
+        ("ines ferreira", "Inês Ferreira-Lobo"),
+        ("Petr Sokolov", "Пётр Соколов"),
+        ("Sokolov", "Пётр Соколов"),
+        ("UCG", "Union of Clerks’ Guilds"),
+        ("harbourton", "Harbourton"),
+    ],
+)
+def test_names_and_aliases_are_found_first(index, query, first):
+    assert labels(index.search(query))[0] == first
+
+
+def test_typos_are_tolerated_and_reported(index):
+    found = index.search("Ferriera")
+    assert labels(found)[0] == "Inês Ferreira-Lobo"
+    assert found.corrected == {"ferriera": ["ferreira"]}
+    assert index.search("Ferriera").total == index.search("Ferreira").total
+
+
+def test_contents_and_quotes_are_searched_and_shown(index):
+    found = index.search("eleven times")
+    assert labels(found) == ["claim by Union of Clerks’ Guilds"]
+    assert found.hits[0].match_field == "quote"
+    assert "eleven times" in found.hits[0].match
+    assert labels(index.search("ministry ignored")) == ["claim by Union of Clerks’ Guilds"]
+
+
+def test_an_entity_ranks_above_a_fact_that_names_it(index):
+    order = labels(index.search("Ferreira-Lobo"))
+    assert order.index("Inês Ferreira-Lobo") < order.index("Inês Ferreira-Lobo as speaker at Harbour rally (1999)")
+
+
+def test_type_filter_keeps_the_counts_of_every_type(index):
+    everything = index.search("harbour")
+    assert everything.types == {"Place": 1, "Event": 1, "Participation": 1}
+    events = index.search("harbour", kind="Event")
+    assert labels(events) == ["Harbour rally (1999)"]
+    assert events.types == everything.types and events.total == 1
+
+
+def test_autocomplete_matches_an_unfinished_last_word_in_names_only(index):
+    assert set(labels(index.search("harbo", names_only=True))) == {"Harbourton", "Harbour rally (1999)",
+                                                                   "Inês Ferreira-Lobo as speaker at Harbour rally (1999)"}
+    assert "claim by Union of Clerks’ Guilds" not in labels(index.search("minis", names_only=True))
+    assert labels(index.search("minis")) == ["claim by Union of Clerks’ Guilds"]
+
+
+def test_nothing_found_and_empty_queries(index):
+    assert index.search("zzzzqqq").hits == []
+    assert index.search("   ").total == 0
+    assert index.search("\"*(:)NEAR").total == 0  # FTS5 syntax in a query is folded away, never an error
+
+
+def test_the_same_documents_in_any_order_give_the_same_answers():
+    shuffled = DOCUMENTS[:]
+    random.Random(7).shuffle(shuffled)
+    a, b = SearchIndex(DOCUMENTS), SearchIndex(shuffled)
+    for query in ("harbour", "clerks", "ferreira", "rally 1999"):
+        assert a.search(query) == b.search(query)
+
+
+def test_the_corpus_is_indexed_from_its_graph_files():
+    """The index query on the real graph: every registry entity and every fact becomes a document."""
+    store = ox.Store()
+    for path in quad_files(ROOT / "graph"):
+        store.load(path=str(path), format=ox.RdfFormat.N_QUADS)
+    text = (ROOT / "dossier" / "serve" / "sparql" / "search-documents.rq").read_text(encoding="utf-8")
+    rows = json.loads(store.query(text, use_default_graph_as_union=True).serialize(format=ox.QueryResultsFormat.JSON))
+    index = SearchIndex([Document.from_row(r) for r in rows["results"]["bindings"]])
+    kinds = {d.kind for d in index.documents}
+    assert {"Organization", "Person", "Event", "Source", "Statement", "Participation", "Designation"} <= kinds
+    assert all(d.names for d in index.documents)
+    assert labels(index.search("Stephen Harper"))[0] == "Stephen Harper"
+
+
+# -- over HTTP, on the real server ---------------------------------------------------------------
+
+def test_search_json_over_http(served):
+    r = HTTP.get(served.url + "/search", params={"q": "harpr", "format": "json"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/json")
+    body = r.json()
+    assert body["results"][0]["label"] == "Stephen Harper"
+    assert body["results"][0]["href"] == "/id/stephen-harper"
+    assert body["corrected"] == {"harpr": ["harper"]}
+    assert sum(body["types"].values()) == body["total"]
+    assert HTTP.get(served.url + body["results"][0]["href"], headers={"Accept": "text/html"}).status_code == 200
+
+
+def test_search_by_accept_header_and_type(served):
+    r = HTTP.get(served.url + "/search", params={"q": "people's mojahedin", "type": "Organization"}, headers={"Accept": "application/json"})
+    body = r.json()
+    assert body["results"][0]["href"] == "/id/mek"
+    assert {h["type"] for h in body["results"]} == {"Organization"}
+    curly = HTTP.get(served.url + "/search", params={"q": "people’s mojahedin", "type": "Organization", "format": "json"}).json()
+    assert curly["results"] == body["results"]
+
+
+def test_search_html_page(served):
+    r = HTTP.get(served.url + "/search", params={"q": "Mujahedin-e Khalq"}, headers={"Accept": "text/html"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    assert 'href="/id/mek"' in r.text
+    assert "<script>" not in HTTP.get(served.url + "/search", params={"q": "<script>alert(1)</script>"}).text.split("</header>")[1]
+
+
+def test_bad_search_parameters_are_400(served):
+    assert HTTP.get(served.url + "/search", params={"q": "x", "type": "Nothing"}).status_code == 400
+    assert HTTP.get(served.url + "/search", params={"q": "x", "format": "xml"}).status_code == 400
+
+
+@pytest.mark.parametrize("path", ["/", "/id/", "/id/mek", "/source/cbc-opinion-harper-mek-2018", "/search?q=mek"])
+def test_every_page_has_the_search_box(served, path):
+    html = HTTP.get(served.url + path, headers={"Accept": "text/html"}).text
+    assert '<form class="search-box" role="search" action="/search"' in html
