@@ -2,40 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
-
-from serve_support import HTTP
-from test_serve_browser import ARGS, CHROMIUM, pytestmark  # noqa: F401  (same browser, same skip rule)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser, served):
-    """A page that may reach the test server only; ``page.outside`` lists anything else it tried."""
-    context = browser.new_context(viewport={"width": 1280, "height": 860})
-    pg = context.new_page()
-    pg.outside, pg.errors = [], []
-
-    def route(r):
-        if r.request.url.startswith(served.url + "/"):
-            r.continue_()
-        else:
-            pg.outside.append(r.request.url)
-            r.abort()
-
-    context.route("**/*", route)
-    pg.on("pageerror", lambda exc: pg.errors.append(str(exc)))
-    yield pg
-    context.close()
+from test_serve_browser import browser, page, pytestmark  # noqa: F401  (the same browser fixtures and skip rule)
 
 
 def test_autocomplete_in_the_header_opens_the_entity(served, page):
