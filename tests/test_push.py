@@ -189,6 +189,10 @@ def test_serve_over_a_remote_store_answers_as_the_embedded_one(project, union_ox
         for q in queries:
             text = q.read_text(encoding="utf-8")
             assert _rows(r_base, text) == _rows(e_base, text), q.name
+        # relative IRIs resolve against the same base (policy.QUERY_BASE) on both
+        relative = "SELECT ?p ?o WHERE { <id/mek> ?p ?o }"
+        status, rows = _rows(r_base, relative)
+        assert status == 200 and rows and (status, rows) == _rows(e_base, relative)
         # the same policy: updates and SERVICE calls are refused before reaching the store
         for bad in ("INSERT DATA { <urn:a> <urn:b> <urn:c> }",
                     "SELECT * WHERE { SERVICE <https://query.wikidata.org/sparql> { ?s ?p ?o } }"):
