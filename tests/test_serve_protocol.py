@@ -307,3 +307,18 @@ def test_malformed_parameters_are_400(served, raw):
     r = HTTP.get(served.url + raw)
     assert r.status_code == 400, r.text
     assert r.json()["error"] in ("bad-request", "not-utf8")
+
+
+@pytest.mark.parametrize(
+    "accept, media",
+    [
+        ("application/json, text/html;q=0.5", "application/json"),
+        ("text/html, application/json;q=0.5", "text/html"),
+        ("*/*", "text/html"),
+        ("application/*", "application/json"),
+    ],
+)
+def test_search_reads_accept_with_the_one_negotiation(served, accept, media):
+    r = HTTP.get(served.url + "/search", params={"q": "irgc"}, headers={"Accept": accept})
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"].split(";")[0] == media

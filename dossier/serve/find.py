@@ -10,7 +10,7 @@ import asyncio
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-from . import pages, search
+from . import formats, pages, search
 from .backend import QueryFailed
 from .site import Site
 
@@ -18,12 +18,16 @@ PAGE_SIZE = 50
 SUGGESTIONS = 8
 
 
+#: What search results are offered in; the first is what a client that accepts anything gets.
+RESULT_TYPES = ("text/html", "application/json")
+
+
 def wants_json(request: Request) -> bool:
+    """JSON rather than the HTML page: ?format=json, or an Accept that prefers JSON (formats.negotiate)."""
     chosen = request.query_params.get("format")
     if chosen:
         return chosen == "json"
-    accept = request.headers.get("accept", "")
-    return "application/json" in accept and "text/html" not in accept
+    return formats.negotiate(request.headers.get("accept"), RESULT_TYPES) == "application/json"
 
 
 def router(site: Site) -> APIRouter:
