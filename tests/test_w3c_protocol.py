@@ -202,3 +202,20 @@ def test_update_side_refused_by_design(endpoint, name):
     assert 400 <= r.status_code < 500, f"{name}: a read-only endpoint must refuse an update with 4xx, got {r.status_code}"
     after = send(endpoint, Call("GET", (("query", "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }"),))).json()
     assert before == after and int(after["results"]["bindings"][0]["n"]["value"]) == DATA.count("\n")
+
+
+@pytest.mark.parametrize(
+    "query, params",
+    [
+        (TWO_DEFAULTS, dataset(["data1.rdf"])),
+        (TWO_NAMED, dataset(named=["data1.rdf"])),
+        (FULL, dataset(["data0.rdf"], ONE_TWO)),
+        (f"ASK FROM <{D}data3.rdf> {{ <{D}data3.rdf> a ?type }}", dataset(named=ONE_TWO)),
+    ],
+)
+def test_the_dataset_tests_answer_false_with_a_dataset_lacking_a_graph(endpoint, query, params):
+    """The suite's dataset tests expect true; this shows the answer comes from the dataset asked for
+    (not from the union of all graphs, and not from FROM when the protocol names graphs)."""
+    r = send(endpoint, Call("POST", form=(("query", query),) + params, content_type=FORM))
+    assert r.status_code == 200, r.text
+    assert r.json()["boolean"] is False
