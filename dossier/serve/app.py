@@ -131,22 +131,26 @@ def create_app(settings: Settings, backend: QueryBackend) -> FastAPI:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if exc.status_code in (404, 405):
-            refused = await refuse_writes(request)
+            allowed = allowed_methods(app.router.routes, request.scope)
+            refused = await refuse_writes(request, allowed)
             if refused is not None:
                 return refused
-            allowed = allowed_methods(app.router.routes, request.scope)
             if not allowed:
                 return error_page(request, 404, "not-found", f"nothing here answers {request.url.path}")
             if request.method not in allowed:
                 allow = ", ".join(sorted(allowed))
                 return error_page(request, 405, "method-not-allowed", f"{request.url.path} answers {allow}", {"Allow": allow})
-        return error_page(request, exc.status_code, "http-error", str(exc.detail), getattr(exc, "headers", None))
+        code = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http-error")
+        return error_page(request, exc.status_code, code, str(exc.detail), getattr(exc, "headers", None))
 
-    async def refuse_writes(request: Request) -> Response | None:
-        """403 for anything that would write, on any path (the read-only rule); None otherwise."""
+    async def refuse_writes(request: Request, allowed: set[str]) -> Response | None:
+        """403 for anything that would write, on any path (the read-only rule); None otherwise.
+
+        A POST is read for an update only where no route takes POST (so its body is still unread).
+        """
         if request.method in WRITES:
             return protocol.error_response(403, "read-only", "this server is read-only: it accepts no update, upload or deletion")
-        if request.method == "POST":
+        if request.method == "POST" and "POST" not in allowed:
             try:
                 await protocol.read_operation(request)
             except protocol.ProtocolError as exc:
