@@ -33,3 +33,19 @@ def test_search_page_from_the_box_with_a_typo_and_a_type_filter(served, page):
     badges = page.locator("ol.results .badge").all_inner_texts()
     assert badges and set(badges) == {"Participation"}
     assert page.outside == [] and page.errors == []
+
+
+def test_cite_a_fact_from_its_source_page(served, page):
+    page.goto(served.url + "/source/cbc-opinion-harper-mek-2018")
+    entry = page.locator("section.facts ol.evidence li").first
+    quote = entry.locator("a.to-text").inner_text().strip("“”…")
+    entry.locator("a.cite").click()
+    page.wait_for_url("**?format=cite")
+    assert page.locator("h1").inner_text() == "Cite this fact"
+    text = page.locator("#citation-text").inner_text()
+    permalink = page.locator("a.permalink").inner_text()
+    assert permalink.startswith("https://w3id.org/dossier/fact/cbc-opinion-harper-mek-2018/")
+    assert permalink in text and quote[:40] in text and "CBC/Radio-Canada" in text
+    assert page.locator("#citation-bibtex").inner_text().startswith("@misc{dossier-cbc-opinion-harper-mek-2018-")
+    assert permalink in page.locator("#citation-csl").inner_text()
+    assert page.outside == [] and page.errors == []

@@ -24,7 +24,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from . import find, formats, pages, protocol
+from . import cite, find, formats, pages, protocol
 from .backend import QueryBackend, QueryFailed, select
 from .description import SERIALIZERS, service_description
 from .limits import BodyLimit, SecurityHeaders
@@ -158,6 +158,8 @@ def create_app(settings: Settings, backend: QueryBackend) -> FastAPI:
                     return protocol.error_response(403, exc.code, exc.message)
         return None
 
+    site = Site(settings, backend, error_page, failed_page)
+
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
         return error_page(request, 400, "bad-request", "the request's parameters could not be read")
@@ -282,6 +284,9 @@ def create_app(settings: Settings, backend: QueryBackend) -> FastAPI:
         iri = pages.checked_fact_iri(source, fact)
         if iri is None:
             return error_page(request, 404, "not-found", "not a fact IRI")
+        citation = cite.asked(request, RESOURCE_TYPES)
+        if citation:
+            return await cite.answer(site, request, iri, citation)
         chosen = resource_format(request)
         if chosen is None:
             return error_page(request, 406, "not-acceptable", f"a fact can be had as: {', '.join(RESOURCE_TYPES)}")
@@ -296,7 +301,6 @@ def create_app(settings: Settings, backend: QueryBackend) -> FastAPI:
         return await rdf_description(request, pages.sparql("describe-fact", iri), chosen, f"<{iri}> ?p ?x")
 
     # -- search, citations, reconciliation, downloads: one router each ----------------------------
-    site = Site(settings, backend, error_page, failed_page)
     app.include_router(find.router(site))
 
     return app
