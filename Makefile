@@ -25,7 +25,8 @@ W3C_VERSION := 7.1.4
 W3C_DIR := .cache/w3c
 W3C_ROOT := rdflib-$(W3C_VERSION)/test/data/suites/w3c
 W3C_SUITES := sparql11/protocol sparql11/property-path sparql11/aggregates sparql11/bind sparql11/negation \
-	sparql11/subquery sparql11/grouping dawg-data-r2/optional dawg-data-r2/graph
+	sparql11/subquery sparql11/grouping sparql11/bindings sparql11/exists dawg-data-r2/optional dawg-data-r2/graph \
+	dawg-data-r2/sort dawg-data-r2/distinct
 W3C_STAMP := $(W3C_DIR)/.unpacked-$(W3C_VERSION)
 
 $(W3C_STAMP): Makefile | $(STAMP)

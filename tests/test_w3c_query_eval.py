@@ -1,7 +1,7 @@
 """W3C SPARQL 1.1 query evaluation tests, sent through the endpoint over HTTP.
 
-For the features the example queries use (property paths, aggregates, OPTIONAL, GRAPH) and a few
-cheap neighbours (BIND, negation, subqueries, grouping), each test's query is POSTed to one real
+For the features the example queries use (property paths, aggregates, OPTIONAL, GRAPH, VALUES,
+EXISTS, ORDER BY, DISTINCT) and a few cheap neighbours (BIND, negation, subqueries, grouping), each test's query is POSTed to one real
 server holding every test's data, and the answer is compared with the expected result: solutions
 as multisets (as sequences when the query orders them), graphs as sets, both up to blank-node
 renaming, numbers by value within their datatype (the suite's files were written by engines that
@@ -42,6 +42,10 @@ SUITES = [
     "sparql11/negation",
     "sparql11/subquery",
     "sparql11/grouping",
+    "sparql11/bindings",
+    "sparql11/exists",
+    "dawg-data-r2/sort",
+    "dawg-data-r2/distinct",
 ]
 RS = "http://www.w3.org/2001/sw/DataAccess/tests/result-set#"
 EMPTY = "urn:x-dossier-test:empty-graph"
@@ -59,6 +63,15 @@ KNOWN_FAILURES: dict[str, str] = {
         "Oxigraph difference: a GROUP BY over no solutions gives Oxigraph no group and so no row; the test expects "
         "one row with ?max unbound"
     ),
+    "distinct/distinct-1": (
+        "Oxigraph difference: it keeps numbers by value, so \"01\", \"+1\" and \"1\" (xsd:integer) come back as one term; "
+        "the test expects DISTINCT to keep each lexical form"
+    ),
+    "distinct/distinct-2": (
+        "RDF 1.1 difference: \"abc\" and \"abc\"^^xsd:string are one term in RDF 1.1, which Oxigraph follows; the test, "
+        "written for RDF 1.0, expects two"
+    ),
+    "distinct/distinct-9": "both differences of distinct-1 and distinct-2 (numbers by value; RDF 1.1 strings)",
 }
 
 
