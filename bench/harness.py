@@ -19,6 +19,8 @@ from pathlib import Path
 
 import httpx
 
+from dossier.graphdir import quad_files
+
 REPO = Path(__file__).resolve().parent.parent
 SPARQL_JSON = "application/sparql-results+json"
 
@@ -164,29 +166,34 @@ def oxigraph_binary() -> str:
     return found
 
 
-def start_oxigraph(nquads: Path, logs: Path, timeout: float = 3600) -> Server:
-    """`oxigraph serve` (in memory, union default graph), loaded over HTTP with the same N-Quads."""
+def _chunks(paths: list[Path]):
+    for path in paths:
+        with open(path, "rb") as fh:
+            yield from iter(lambda: fh.read(1 << 20), b"")
+
+
+def start_oxigraph(graph_dir: Path, logs: Path, timeout: float = 3600) -> Server:
+    """`oxigraph serve` (in memory, union default graph), loaded over HTTP with graph/'s N-Quads files."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     log = logs / "oxigraph.log"
     proc = _spawn([oxigraph_binary(), "serve", "--bind", f"127.0.0.1:{port}", "--union-default-graph"], log)
     _wait(f"{base}/query?query=ASK%7B%7D", proc, 60, lambda r: r.status_code == 200, log)
     t0 = time.perf_counter()
-    with open(nquads, "rb") as fh:
-        r = httpx.post(f"{base}/store", content=iter(lambda: fh.read(1 << 20), b""),
-                       headers={"Content-Type": "application/n-quads"}, timeout=timeout)
+    r = httpx.post(f"{base}/store", content=_chunks(quad_files(graph_dir)),
+                   headers={"Content-Type": "application/n-quads"}, timeout=timeout)
     r.raise_for_status()
     load = time.perf_counter() - t0
     return Server("oxigraph serve", f"{base}/query", proc, load, tree_rss(proc.pid), log=log)
 
 
-def start_rdflib(nquads: Path, logs: Path, timeout: float = 7200) -> Server:
-    """rdflib-endpoint over an rdflib Dataset (Memory store) holding the N-Quads, union default graph."""
+def start_rdflib(graph_dir: Path, logs: Path, timeout: float = 7200) -> Server:
+    """rdflib-endpoint over an rdflib Dataset (Memory store) holding graph/'s N-Quads, union default graph."""
     port = free_port()
     ready = logs / "rdflib.ready"
     ready.unlink(missing_ok=True)
     log = logs / "rdflib.log"
-    proc = _spawn([sys.executable, "-m", "bench.rdflib_server", str(nquads), str(port), str(ready)], log, cwd=REPO)
+    proc = _spawn([sys.executable, "-m", "bench.rdflib_server", str(graph_dir), str(port), str(ready)], log, cwd=REPO)
     _wait(f"http://127.0.0.1:{port}/sparql?query=ASK%7B%7D", proc, timeout, lambda r: r.status_code == 200, log)
     info = json.loads(ready.read_text())
     url = f"http://127.0.0.1:{port}/sparql"

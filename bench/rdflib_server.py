@@ -1,8 +1,8 @@
-"""The baseline server: rdflib-endpoint over an rdflib Dataset (Memory store) holding an N-Quads file.
+"""The baseline server: rdflib-endpoint over an rdflib Dataset (Memory store) holding graph/.
 
-    python -m bench.rdflib_server FILE.nq PORT READY_FILE
+    python -m bench.rdflib_server GRAPH_DIR PORT READY_FILE
 
-Loads the file (the union of its named graphs is the default graph, as in Dossier's server),
+Loads graph/'s N-Quads files (the union of its named graphs is the default graph, as in Dossier's server),
 then serves /sparql on 127.0.0.1:PORT from a forked child process until killed, and writes
 {"load_seconds": ...} to READY_FILE. rdflib cannot stop a query it has started, so a query the
 benchmark gave up on would slow down the next ones: SIGUSR1 makes this process kill the child and
@@ -23,12 +23,15 @@ import uvicorn
 from rdflib import Dataset
 from rdflib_endpoint import SparqlEndpoint
 
+from dossier.graphdir import quad_files
+
 
 def main(argv: list[str]) -> int:
-    nquads, port, ready = Path(argv[0]), int(argv[1]), Path(argv[2])
+    graph_dir, port, ready = Path(argv[0]), int(argv[1]), Path(argv[2])
     t0 = time.perf_counter()
     ds = Dataset(store="Memory", default_union=True)
-    ds.parse(nquads, format="nquads")
+    for path in quad_files(graph_dir):
+        ds.parse(path, format="nquads")
     load = time.perf_counter() - t0
     app = SparqlEndpoint(graph=ds, path="/sparql", title="rdflib baseline", description="benchmark baseline",
                          cors_enabled=False)

@@ -22,6 +22,8 @@ import time
 from importlib import metadata
 from pathlib import Path
 
+from dossier.graphdir import MANIFEST, quad_files
+
 from . import harness
 from .generate import generate
 
@@ -87,7 +89,7 @@ def measure_builds(sizes: list[int], repeat: int, work: Path, seed: int, reuse: 
             runs.append(build_once(root, clean=True))
         walls = [x["wall"] for x in runs]
         best = sorted(runs, key=lambda x: x["wall"])[len(runs) // 2]
-        size = sum(p.stat().st_size for p in (root / "graph").iterdir())
+        size = sum(p.stat().st_size for p in (root / "graph").rglob("*") if p.is_file())
         rows.append({"n": n, "runs": len(runs), "wall": harness.median(walls), "walls": walls,
                      "peak_rss_mb": max(x["peak_rss_mb"] for x in runs), "triples": best["triples"],
                      "timings": best["timings"], "graph_mb": round(size / 2**20, 1)})
@@ -110,7 +112,7 @@ def measure_rebuilds(sizes: list[int], repeat: int, work: Path, seed: int, reuse
     rows = []
     for n in sizes:
         root = corpus(work, n, seed, reuse)
-        if not (root / "graph" / "dossier.nq").is_file():
+        if not (root / "graph" / MANIFEST).is_file():
             say(f"first build N={n}")
             build_once(root, clean=True)
         say(f"rebuild N={n}, nothing changed")
@@ -139,10 +141,10 @@ def measure_endpoints(n: int, engines: list[str], work: Path, seed: int, reuse: 
                       slow_requests: int, timeout: float, out: Path, say, max_queries: int = 0,
                       save=lambda partial: None, previous: dict | None = None, only: list[str] | None = None) -> dict:
     root = corpus(work, n, seed, reuse)
-    if not (root / "graph" / "dossier.nq").is_file():
+    if not (root / "graph" / MANIFEST).is_file():
         say(f"build N={n} for the endpoints")
         build_once(root, clean=True)
-    nquads = root / "graph" / "dossier.nq"
+    graph_dir = root / "graph"
     qs = queries(root)
     if max_queries:
         qs = dict(list(qs.items())[:max_queries])
@@ -152,7 +154,7 @@ def measure_endpoints(n: int, engines: list[str], work: Path, seed: int, reuse: 
             raise SystemExit(f"--queries: no such query in queries/: {', '.join(unknown)}")
         qs = {name: text for name, text in qs.items() if name in only}
     logs = out / "logs"
-    result = {"n": n, "nquads_mb": round(nquads.stat().st_size / 2**20, 1), "engines": {}, "queries": list(qs)}
+    result = {"n": n, "nquads_mb": round(sum(p.stat().st_size for p in quad_files(graph_dir)) / 2**20, 1), "engines": {}, "queries": list(qs)}
     kept: dict = {}
     if previous and previous.get("n") == n:  # --reuse: keep what was measured before and is not measured now
         result["engines"] = {e: v for e, v in previous.get("engines", {}).items() if e not in engines}
@@ -160,8 +162,8 @@ def measure_endpoints(n: int, engines: list[str], work: Path, seed: int, reuse: 
         kept = {e: {q: v for q, v in previous["engines"][e]["queries"].items() if q not in qs}
                 for e in engines if e in previous.get("engines", {})}
     starters = {
-        "oxigraph": lambda: harness.start_oxigraph(nquads, logs),
-        "rdflib": lambda: harness.start_rdflib(nquads, logs),
+        "oxigraph": lambda: harness.start_oxigraph(graph_dir, logs),
+        "rdflib": lambda: harness.start_rdflib(graph_dir, logs),
         "dossier": lambda: harness.start_dossier(root, logs),
     }
     for engine in engines:

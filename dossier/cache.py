@@ -41,9 +41,10 @@ def code_version() -> str:
     """A hash of the package's modules that compute the build (not the server, not the CLI) and of
     the libraries' versions."""
     parts: list[bytes | str] = []
-    for path in sorted(_PACKAGE.glob("*.py")):
-        if path.name not in _NOT_BUILD:
-            parts += [path.name, path.read_bytes()]
+    for path in sorted(_PACKAGE.rglob("*.py")):
+        name = path.relative_to(_PACKAGE).as_posix()
+        if name not in _NOT_BUILD and not name.startswith("serve/"):
+            parts += [name, path.read_bytes()]
     for lib in _LIBRARIES:
         try:
             parts += [lib, metadata.version(lib)]

@@ -20,11 +20,20 @@ def _report(problems: list[Problem], as_json: bool) -> None:
         print(f"{len(problems)} problem(s); graph/ left unchanged", file=sys.stderr)
 
 
+def _shard(text: str | None) -> tuple[int, int] | None:
+    if text is None:
+        return None
+    i, sep, n = text.partition("/")
+    if not (sep and i.isdigit() and n.isdigit() and 1 <= int(i) <= int(n)):
+        raise argparse.ArgumentTypeError(f"--shard {text}: write I/N with 1 <= I <= N, e.g. 2/4")
+    return int(i), int(n)
+
+
 def cmd_build(args) -> int:
     from .pipeline import build
 
     try:
-        summary = build(_root(args), check_only=False)
+        summary = build(_root(args), check_only=False, shard=args.shard)
     except InputError as exc:
         _report(exc.problems, args.json)
         return 1
@@ -93,6 +102,9 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("build", help="map, reason, validate and write graph/ (atomically)")
     p.add_argument("--json", action="store_true", help="print errors as one JSON object per line")
+    p.add_argument("--shard", type=_shard, metavar="I/N",
+                   help="build only the I-th of N shares of the documents into the cache (.cache/build/), "
+                        "not graph/; a plain `dossier build` then assembles graph/ from the cache")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("validate", help="check mappings and SHACL shapes without writing graph/")

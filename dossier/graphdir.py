@@ -1,14 +1,63 @@
-"""What graph/ holds for a store to load: the N-Quads files, in a fixed order.
+"""What graph/ holds: one sorted N-Quads file per named graph, listed in graph/manifest.json.
 
-Every reader of graph/ (the server, push, downloads, tests) asks here, so the layout of
-graph/ is decided in one place.
+Every reader of graph/ (the server, push, downloads, tests, benchmarks) asks here, so the layout
+of graph/ is decided in one place. The build writes the manifest last; it names each file with
+its named graph, its number of triples and its sha256, in the order a store loads them.
+
+A named graph ``https://w3id.org/dossier/graph/<name>`` is in ``graph/<name>.nq``: a source's
+graph in ``<slug>.nq``, the registry in ``entities.nq``, the ontology in ``ontology.nq``, and
+the OWL-RL inferences of each source and of the registry in ``inferred/<slug>.nq`` and
+``inferred/entities.nq``.
 """
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from pathlib import Path
+
+from .namespace import BASE
+
+MANIFEST = "manifest.json"
+_GRAPH_PREFIX = f"{BASE}graph/"
+
+
+@dataclass(frozen=True)
+class GraphFile:
+    """One file of graph/: where it is (relative to graph/), the named graph it holds, its size in triples and its sha256."""
+
+    file: str
+    graph: str
+    triples: int
+    sha256: str
+
+
+def file_of(graph: str) -> str:
+    """The file, relative to graph/, that holds named graph ``graph``."""
+    if not graph.startswith(_GRAPH_PREFIX) or not graph[len(_GRAPH_PREFIX):]:
+        raise ValueError(f"{graph} is not a Dossier named graph")
+    return graph[len(_GRAPH_PREFIX):] + ".nq"
+
+
+def read_manifest(graph_dir: Path) -> list[GraphFile]:
+    """The files of graph/ as its manifest lists them; FileNotFoundError when graph/ was never built."""
+    path = Path(graph_dir) / MANIFEST
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} is missing: run `dossier build` first")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return [GraphFile(f["file"], f["graph"], int(f["triples"]), f["sha256"]) for f in data["files"]]
+
+
+def manifest_text(files: list[GraphFile]) -> str:
+    """The manifest for ``files``: sorted by file, no timestamps, so the same graph gives the same bytes."""
+    ordered = sorted(files, key=lambda f: f.file)
+    body = {
+        "files": [{"file": f.file, "graph": f.graph, "triples": f.triples, "sha256": f.sha256} for f in ordered],
+        "triples": sum(f.triples for f in ordered),
+    }
+    return json.dumps(body, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 def quad_files(graph_dir: Path) -> list[Path]:
-    """The N-Quads files that together hold every named graph of the built graph."""
-    return [Path(graph_dir) / "dossier.nq"]
+    """The N-Quads files that together hold every named graph of the built graph, in load order."""
+    return [Path(graph_dir) / f.file for f in read_manifest(graph_dir)]

@@ -93,7 +93,7 @@ def fact_iri(source: str, fact: str) -> URIRef:
 
 
 def graph_iri(name: str) -> URIRef:
-    """Named graph: a source's slug, or 'entities', 'inferred', 'ontology', 'agreement'."""
+    """Named graph: a source's slug, 'entities', 'ontology', 'agreement', or 'inferred/<slug or entities>'."""
     return URIRef(f"{BASE}graph/{name}")
 
 

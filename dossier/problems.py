@@ -39,10 +39,6 @@ class Problems:
     def __len__(self) -> int:
         return len(self.items)
 
-    def raise_if_any(self) -> None:
-        if self.items:
-            raise InputError(sorted(set(self.items)))
-
 
 class InputError(Exception):
     """Raised when inputs have defects; carries every Problem found."""

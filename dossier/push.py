@@ -1,13 +1,13 @@
 """`dossier push <endpoint>`: load graph/ into any SPARQL 1.1 Graph Store Protocol server.
 
-Each named graph of graph/ (one per source, plus entities, inferred and ontology) is sent with
-an HTTP PUT to ``<endpoint>?graph=<graph IRI>``, which the protocol defines as replacing that
-graph whole: a reader of the store sees a source's old triples or its new ones, never a mix.
-The graphs are read from graph/dossier.trig, where each is one block, so memory holds one graph
-at a time whatever the size of the corpus.
+Each named graph of graph/ (one per source and per source's inferences, plus the registry, its
+inferences and the ontology) is sent with an HTTP PUT to ``<endpoint>?graph=<graph IRI>``, which
+the protocol defines as replacing that graph whole: a reader of the store sees a source's old
+triples or its new ones, never a mix. Each graph is its own file of graph/ (graphdir.py), so
+memory holds one graph at a time whatever the size of the corpus.
 
-What was pushed to an endpoint is remembered (.cache/push/, a hash per graph): the next push
-sends only the graphs that changed and deletes (HTTP DELETE) the graphs of sources that are
+What was pushed to an endpoint is remembered (.cache/push/, the manifest's sha256 per graph):
+the next push reads and sends only the graphs that changed and deletes (HTTP DELETE) the graphs of sources that are
 gone. ``--all`` sends everything again (after the store was wiped, say).
 
 Endpoints: Oxigraph ``http://host:7878/store``, Fuseki ``http://host:3030/<dataset>/data``,
@@ -22,13 +22,15 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 import pyoxigraph as ox
+
+from .graphdir import GraphFile, read_manifest
 
 #: N-Triples is a subset of Turtle: every Graph Store server takes it as text/turtle.
 CONTENT_TYPE = "text/turtle"
@@ -50,23 +52,10 @@ class PushReport:
                 f"{len(self.unchanged)} unchanged, {len(self.deleted)} deleted")
 
 
-def graphs(trig: Path) -> Iterator[tuple[str, bytes, int]]:
-    """(graph IRI, its triples as N-Triples, count) for each named graph of a TriG file, in file order."""
-    current: str | None = None
-    triples: list[ox.Triple] = []
-
-    def flush():
-        return current, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"", len(triples)
-
-    for quad in ox.parse(path=str(trig), format=ox.RdfFormat.TRIG):
-        name = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else ""
-        if name != current:
-            if current is not None:
-                yield flush()
-            current, triples = name, []
-        triples.append(ox.Triple(quad.subject, quad.predicate, quad.object))
-    if current is not None:
-        yield flush()
+def ntriples(path: Path) -> bytes:
+    """The triples of one graph file of graph/ (N-Quads) as N-Triples."""
+    triples = [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS)]
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
 
 
 def _state_path(root: Path, endpoint: str) -> Path:
@@ -86,9 +75,7 @@ def _check(r: httpx.Response, what: str) -> None:
 def push(root: Path, endpoint: str, everything: bool = False, jobs: int = 4, timeout: float = 600,
          say: Callable[[str], None] = lambda _: None) -> PushReport:
     """Send graph/ to ``endpoint`` (the Graph Store Protocol URL); raises PushError or FileNotFoundError."""
-    trig = root / "graph" / "dossier.trig"
-    if not trig.is_file():
-        raise FileNotFoundError(f"{trig} is missing: run `dossier build` first")
+    files = read_manifest(root / "graph")  # FileNotFoundError when graph/ was never built
     state_file = _state_path(root, endpoint)
     try:
         pushed: dict[str, str] = {} if everything else json.loads(state_file.read_text())["graphs"]
@@ -97,7 +84,7 @@ def push(root: Path, endpoint: str, everything: bool = False, jobs: int = 4, tim
     report = PushReport()
     now: dict[str, str] = {}
     try:
-        _send(endpoint, trig, pushed, now, report, jobs, timeout)
+        _send(endpoint, root / "graph", files, pushed, now, report, jobs, timeout)
     except httpx.HTTPError as exc:
         raise PushError(f"{endpoint}: {type(exc).__name__}: {exc}") from exc
     state_file.parent.mkdir(parents=True, exist_ok=True)
@@ -106,22 +93,23 @@ def push(root: Path, endpoint: str, everything: bool = False, jobs: int = 4, tim
     return report
 
 
-def _send(endpoint: str, trig: Path, pushed: dict, now: dict, report: PushReport, jobs: int, timeout: float) -> None:
-    def put(client: httpx.Client, name: str, body: bytes) -> None:
-        r = client.put(endpoint, params={"graph": name}, content=body, headers={"Content-Type": CONTENT_TYPE})
+def _send(endpoint: str, graph_dir: Path, files: list[GraphFile], pushed: dict, now: dict, report: PushReport,
+          jobs: int, timeout: float) -> None:
+    def put(client: httpx.Client, name: str, path: Path) -> None:
+        r = client.put(endpoint, params={"graph": name}, content=ntriples(path), headers={"Content-Type": CONTENT_TYPE})
         _check(r, f"PUT {name}")
 
     with httpx.Client(auth=_auth(), timeout=timeout) as client, ThreadPoolExecutor(max(1, jobs)) as pool:
         pending = []
-        for name, body, n in graphs(trig):
-            digest = hashlib.sha256(body).hexdigest()
-            now[name] = digest
-            if pushed.get(name) == digest:
+        for f in files:
+            name = f.graph
+            now[name] = f.sha256
+            if pushed.get(name) == f.sha256:
                 report.unchanged.append(name)
                 continue
-            pending.append(pool.submit(put, client, name, body))
+            pending.append(pool.submit(put, client, name, graph_dir / f.file))
             report.sent.append(name)
-            report.triples += n
+            report.triples += f.triples
             if len(pending) >= 4 * max(1, jobs):  # bound the graphs held in memory
                 for f in pending:
                     f.result()

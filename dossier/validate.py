@@ -27,9 +27,9 @@ import pyoxigraph as ox
 from pyshacl import validate as shacl_validate
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
-from rdflib.plugins.serializers.nt import _quoteLiteral
-
 from .problems import Problem
+from .serialize import triples_to_oxigraph
+from .turtle import parse_turtle
 
 
 @dataclass(frozen=True, order=True)
@@ -42,7 +42,7 @@ class Violation:
 
 def shacl(data: Graph, shapes_path: Path, ontology: Graph) -> list[Violation]:
     """Run the shapes over ``data`` (with the ontology for class hierarchy); return every violation."""
-    shapes = Graph().parse(shapes_path, format="turtle")
+    shapes = parse_turtle(shapes_path)
     return _pyshacl(_union(data, ontology), shapes, shapes, str(shapes_path))
 
 
@@ -94,9 +94,9 @@ _TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjects
 class Validator:
     """The shapes, split once into what pyshacl runs and what Oxigraph runs; reused for every document."""
 
-    def __init__(self, shapes_path: Path, ontology: Graph):
+    def __init__(self, shapes_path: Path, ontology: Graph, shapes: Graph | None = None):
         self.path = shapes_path
-        self.shapes = Graph().parse(shapes_path, format="turtle")
+        self.shapes = shapes if shapes is not None else parse_turtle(shapes_path)
         self.ontology = ontology
         self.checks = [c for c in (self._sparql_check(s, c) for s, c in self.shapes.subject_objects(SH.sparql)) if c]
         self.core = Graph()
@@ -104,7 +104,7 @@ class Validator:
         for s, p, o in self.shapes:
             if not (p == SH.sparql and (s, o) in taken):
                 self.core.add((s, p, o))
-        self._ontology_nt = _ntriples(ontology)
+        self._ontology_ox = triples_to_oxigraph(ontology)
 
     def _sparql_check(self, shape, constraint) -> _SparqlCheck | None:
         g = self.shapes
@@ -138,7 +138,7 @@ class Validator:
         found = _pyshacl(full, self.core, self.shapes, str(self.path))
         if self.checks:
             store = ox.Store()
-            store.load(_ntriples(data) + self._ontology_nt, ox.RdfFormat.N_TRIPLES)
+            store.extend([ox.Quad(*t) for t in triples_to_oxigraph(data)] + [ox.Quad(*t) for t in self._ontology_ox])
             for check in self.checks:
                 found.extend(self._run(check, store))
         if focus is not None:
@@ -210,14 +210,6 @@ def _to_rdflib(term):
         dt = term.datatype.value
         return Literal(term.value, datatype=None if dt == str(XSD.string) else URIRef(dt))
     raise TypeError(f"unexpected term {term!r}")
-
-
-def _ntriples(triples: Iterable) -> bytes:
-    return "".join(f"{s.n3()} {p.n3()} {_nt_object(o)} .\n" for s, p, o in triples).encode("utf-8")
-
-
-def _nt_object(o) -> str:
-    return _quoteLiteral(o) if isinstance(o, Literal) else o.n3()
 
 
 _BOUNDING = (SH.maxCount, SH.qualifiedMaxCount, SH.disjoint, SH.equals, SH.lessThan, SH.lessThanOrEquals,

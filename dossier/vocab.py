@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from rdflib import Graph, URIRef
-from rdflib.namespace import RDF, RDFS, SKOS
+from rdflib.namespace import RDF, SKOS
 
 from .namespace import DOS
 
@@ -35,7 +35,3 @@ def entity_classes(ontology: Graph) -> dict[str, URIRef]:
             raise ValueError(f"ontology lacks class {cls}")
         names[str(cls).rsplit("#", 1)[1]] = cls
     return names
-
-
-def is_agent_class(ontology: Graph, cls: URIRef) -> bool:
-    return (cls, RDFS.subClassOf, DOS.Agent) in ontology

@@ -30,6 +30,7 @@ from dossier.mapping import Context, read_document
 from dossier.namespace import DOS, OA, SCHEMA, entity_iri, fact_iri, source_iri
 from dossier.problems import Problems
 from dossier.registry import load_registry
+from dossier.graphdir import quad_files
 from dossier.turtle import RelativeIRIError, parse_turtle
 from dossier.validate import locate, shacl
 from dossier.vocab import concepts, entity_classes
@@ -93,12 +94,13 @@ def assert_reports(reported: list[str], want: list[str], what: str) -> None:
 
 
 def built(project: Path) -> Graph:
-    """The union of graph/dossier.nq's named graphs."""
+    """The union of graph/'s named graphs."""
     ds = Dataset()
     g = Graph()
     with warnings.catch_warnings():  # rdflib's own N-Quads parser uses its deprecated default_context
         warnings.simplefilter("ignore", DeprecationWarning)
-        ds.parse(project / "graph" / "dossier.nq", format="nquads")
+        for path in quad_files(project / "graph"):
+            ds.parse(path, format="nquads")
         for s, p, o, _ in ds.quads():
             g.add((s, p, o))
     return g

@@ -5,18 +5,20 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 from conftest import ROOT, copy_project, run_dossier
 
 
+def files(graph: Path) -> dict[str, bytes]:
+    """Every file under graph/ by its path relative to graph/."""
+    return {p.relative_to(graph).as_posix(): p.read_bytes() for p in sorted(graph.rglob("*")) if p.is_file()}
+
+
 def test_committed_graph_is_current(built_graph):
-    committed = ROOT / "graph"
-    stale = []
-    for path in sorted(built_graph.iterdir()):
-        mine = committed / path.name
-        if not mine.exists() or mine.read_bytes() != path.read_bytes():
-            stale.append(path.name)
-    extra = sorted(p.name for p in committed.iterdir() if not (built_graph / p.name).exists())
+    committed, fresh = files(ROOT / "graph"), files(built_graph)
+    stale = [name for name, data in fresh.items() if committed.get(name) != data]
+    extra = sorted(set(committed) - set(fresh))
     assert not stale and not extra, (
         f"graph/ is stale ({', '.join(stale + extra)} differ from a fresh build): "
         "run `dossier build` and commit graph/"
@@ -31,7 +33,7 @@ def test_build_is_byte_identical_across_runs_and_hash_seeds(tmp_path):
         proc = subprocess.run([sys.executable, "-m", "dossier.cli", "build"], cwd=root, env=env,
                               capture_output=True, text=True, timeout=600)
         assert proc.returncode == 0, proc.stderr
-        outputs.append({p.name: p.read_bytes() for p in sorted((root / "graph").iterdir())})
+        outputs.append(files(root / "graph"))
     assert outputs[0] == outputs[1]
 
 

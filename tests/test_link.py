@@ -19,6 +19,7 @@ from conftest import copy_project, run_dossier
 from dossier.draft import load_project
 from dossier.link import WikidataClient, cache_key, type_check
 from dossier.namespace import DOS, WD, entity_iri, graph_iri
+from dossier.serve.engine import load_store
 
 PREFIXES = "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> PREFIX owl: <http://www.w3.org/2002/07/owl#> "
 
@@ -52,8 +53,7 @@ def registry_only_build(tmp_path_factory) -> tuple[Path, pyoxigraph.Store]:
     for path in (root / "mappings").glob("*.yaml"):
         path.unlink()
     run_dossier("build", cwd=root, check=True)
-    store = pyoxigraph.Store()
-    store.bulk_load(path=str(root / "graph" / "dossier.nq"), format=pyoxigraph.RdfFormat.N_QUADS)
+    store = load_store(root / "graph")
     return root, store
 
 

@@ -4,12 +4,13 @@
   closure of the whole graph (dossier.reason.infer), on the real corpus;
 - validation: the Validator (pyshacl for core shapes, Oxigraph for SPARQL constraints) finds
   exactly the violations plain pyshacl finds, on a graph with one defect of each kind planted;
-- serialization: the TriG writer reads back to the N-Quads, and writes what rdflib's Turtle
-  serializer writes wherever no literal spans lines.
+- serialization: each file of graph/ holds one named graph, as the library writes it, sorted,
+  and the manifest's counts and checksums are the files'.
 """
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
 from conftest import ROOT
 from dossier import serialize
+from dossier.graphdir import file_of, quad_files, read_manifest
 from dossier.namespace import BASE, DOS, OA, SCHEMA, graph_iri
 from dossier.reason import Reasoner, decomposable, infer
 from dossier.validate import Validator, shacl
@@ -26,18 +28,21 @@ INFERRED, ONTOLOGY, ENTITIES = graph_iri("inferred"), graph_iri("ontology"), gra
 AGREEMENT = graph_iri("agreement")  # derived from the others after reasoning (dossier/agreement.py), not reasoned over
 
 
-def graphs_of(nq: Path) -> dict[URIRef, Graph]:
+def graphs_of(graph_dir: Path) -> dict[URIRef, Graph]:
+    """The named graphs of graph/, the inferences of every source and of the registry together as INFERRED."""
     ds = Dataset()
-    ds.parse(nq, format="nquads")
+    for path in quad_files(graph_dir):
+        ds.parse(path, format="nquads")
     out: dict[URIRef, Graph] = {}
     for s, p, o, g in ds.quads():
-        out.setdefault(g, Graph()).add((s, p, o))
+        name = INFERRED if str(g).startswith(f"{INFERRED}/") else g
+        out.setdefault(name, Graph()).add((s, p, o))
     return out
 
 
 @pytest.fixture(scope="module")
 def built(built_graph) -> dict[URIRef, Graph]:
-    return graphs_of(built_graph / "dossier.nq")
+    return graphs_of(built_graph)
 
 
 def test_union_of_per_document_inferences_is_the_whole_graph_inference(built):
@@ -54,9 +59,18 @@ def test_union_of_per_document_inferences_is_the_whole_graph_inference(built):
     assert not (built_inferred - whole), f"not in the whole-graph closure: {sorted(built_inferred - whole)[:5]}"
 
 
-def test_nquads_are_the_whole_graph_serialization(built, built_graph):
-    """Merged from per-document parts, dossier.nq is byte for byte what serializing all graphs at once gives."""
-    assert serialize.nquads(built) == (built_graph / "dossier.nq").read_text(encoding="utf-8")
+def test_each_file_is_its_graph_serialized_and_the_manifest_says_so(built_graph):
+    """Each file holds exactly one named graph, byte for byte what serializing that graph gives."""
+    files = read_manifest(built_graph)
+    assert {f.file for f in files} == {p.relative_to(built_graph).as_posix() for p in built_graph.rglob("*.nq")}
+    for f in files:
+        data = (built_graph / f.file).read_bytes()
+        assert f.file == file_of(f.graph)
+        assert (f.triples, f.sha256) == (data.count(b"\n"), hashlib.sha256(data).hexdigest()), f.file
+        g = Dataset()
+        g.parse(data=data, format="nquads")
+        assert {str(c) for _, _, _, c in g.quads()} == {f.graph}, f.file
+        assert serialize.nquads(URIRef(f.graph), [(s, p, o) for s, p, o, _ in g.quads()]) == data, f.file
 
 
 def test_per_document_closure_matches_templates(built):
@@ -111,27 +125,3 @@ def test_validator_finds_what_pyshacl_finds(built):
     slow = shacl(data, shapes, ontology)
     assert len(fast) >= 5
     assert fast == slow
-
-
-def test_trig_reads_back_as_the_nquads(built_graph):
-    nq = Dataset()
-    nq.parse(built_graph / "dossier.nq", format="nquads")
-    trig = Dataset()
-    trig.parse(built_graph / "dossier.trig", format="trig")
-    assert set(trig.quads()) == set(nq.quads())
-
-
-def test_trig_writer_writes_what_rdflib_writes(built):
-    """Outside multi-line literals (which rdflib's indentation would alter), the bytes are rdflib's."""
-    def plain(g: Graph) -> Graph:
-        out = Graph()
-        for t in g:
-            if not (isinstance(t[2], Literal) and "\n" in t[2]):
-                out.add(t)
-        return out
-
-    for name, g in sorted(built.items())[:4]:
-        expected = serialize.turtle(plain(g))
-        body = [ln for ln in expected.splitlines() if not ln.startswith("@prefix")]
-        text = "\n".join("    " + ln if ln else "" for ln in body).strip("\n")
-        assert serialize.graph_block(name, plain(g)) == f"<{name}> {{\n{text}\n}}\n", name

@@ -13,6 +13,7 @@ import pyoxigraph as ox
 import pytest
 
 from conftest import ROOT, run_dossier
+from dossier.graphdir import quad_files
 
 sys.path.insert(0, str(ROOT))
 from bench.generate import generate  # noqa: E402
@@ -71,7 +72,7 @@ def store_quads(base: str) -> set:
 
 
 def local_quads(root: Path) -> set:
-    return {_normal(q) for q in ox.parse(path=str(root / "graph" / "dossier.nq"), format=ox.RdfFormat.N_QUADS)}
+    return {_normal(q) for path in quad_files(root / "graph") for q in ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS)}
 
 
 def graph_names(quads: set) -> set[str]:
@@ -80,13 +81,13 @@ def graph_names(quads: set) -> set[str]:
 
 def test_push_loads_every_named_graph(oxigraph, project):
     proc = run_dossier("--root", str(project), "push", f"{oxigraph}/store", check=True)
-    assert "pushed 7 graph(s)" in proc.stdout  # 4 sources, entities, inferred, ontology
+    assert "pushed 11 graph(s)" in proc.stdout  # 4 sources and their inferences, entities and its inferences, ontology
     assert store_quads(oxigraph) == local_quads(project)
 
 
 def test_second_push_sends_nothing(oxigraph, project):
     proc = run_dossier("--root", str(project), "push", f"{oxigraph}/store", check=True)
-    assert "pushed 0 graph(s)" in proc.stdout and "7 unchanged" in proc.stdout
+    assert "pushed 0 graph(s)" in proc.stdout and "11 unchanged" in proc.stdout
 
 
 def test_push_replaces_changed_graphs_and_deletes_removed_sources(oxigraph, project):
@@ -95,7 +96,7 @@ def test_push_replaces_changed_graphs_and_deletes_removed_sources(oxigraph, proj
     (project / "documents" / f"{gone.stem}.txt").unlink()
     run_dossier("--root", str(project), "build", check=True)
     proc = run_dossier("--root", str(project), "push", f"{oxigraph}/store", check=True)
-    assert "1 deleted" in proc.stdout
+    assert "2 deleted" in proc.stdout  # its graph and its inferences
     quads = store_quads(oxigraph)
     assert quads == local_quads(project)
     assert f"https://w3id.org/dossier/graph/{gone.stem}" not in graph_names(quads)

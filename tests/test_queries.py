@@ -14,6 +14,8 @@ from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.plugins.sparql import prepareQuery
 
 from conftest import ROOT
+from dossier.graphdir import quad_files
+from dossier.serve.engine import load_store
 
 QUERY_DIR = ROOT / "queries"
 QUERIES = sorted(QUERY_DIR.glob("*.rq"))
@@ -36,15 +38,14 @@ SOURCE_OPTIONAL = {
 @pytest.fixture(scope="module")
 def store(built_graph: Path) -> ox.Store:
     """Oxigraph, as the server runs it: the built N-Quads, queried over the union of all graphs."""
-    s = ox.Store()
-    s.load(path=str(built_graph / "dossier.nq"), format=ox.RdfFormat.N_QUADS)
-    return s
+    return load_store(built_graph)
 
 
 @pytest.fixture(scope="module")
 def dataset(built_graph: Path) -> Dataset:
     d = Dataset(default_union=True)
-    d.parse(built_graph / "dossier.nq", format="nquads")
+    for path in quad_files(built_graph):
+        d.parse(path, format="nquads")
     return d
 
 

@@ -12,11 +12,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pyoxigraph
 import yaml
 
 from conftest import ROOT, run_dossier
 from dossier.draft import load_project
+from dossier.serve.engine import load_store
 
 SLUG = "canada-lists-irgc-2024"
 TEXT = ROOT / "tests" / "data" / "roundtrip" / f"{SLUG}.txt"
@@ -119,8 +119,7 @@ def test_round_trip_from_text_to_query(project: Path):
     assert "1 documents" in proc.stdout
 
     # 5. query: the new designation, its date and its verbatim quotes
-    store = pyoxigraph.Store()
-    store.bulk_load(path=str(project / "graph" / "dossier.nq"), format=pyoxigraph.RdfFormat.N_QUADS)
+    store = load_store(project / "graph")
     rows = list(store.query(f"""
         PREFIX dos: <https://w3id.org/dossier/ontology#>
         PREFIX oa: <http://www.w3.org/ns/oa#>

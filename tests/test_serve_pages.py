@@ -177,15 +177,17 @@ def test_policy_reads_the_dataset_and_allows_listed_services():
 def test_stale_reason(project):
     import os
 
-    for path in (project / "graph").iterdir():
+    for path in (project / "graph").rglob("*"):
         os.utime(path, (2_000_000_000, 2_000_000_000))
     assert stale_reason(project) is None
     newer = project / "mappings" / "README.md"
     newer.write_text("touched\n")
     os.utime(newer, (2_000_000_100, 2_000_000_100))
     assert stale_reason(project) == "mappings/README.md is newer than graph/"
-    (project / "graph" / "dossier.nq").unlink()
-    assert stale_reason(project) == "graph/dossier.nq is missing"
+    (project / "graph" / "ontology.nq").unlink()
+    assert stale_reason(project) == "graph/ontology.nq is missing"
+    (project / "graph" / "manifest.json").unlink()
+    assert stale_reason(project) == "graph/manifest.json is missing"
 
 
 def test_serve_builds_a_missing_graph_first(tmp_path):
@@ -199,7 +201,7 @@ def test_serve_builds_a_missing_graph_first(tmp_path):
     shutil.rmtree(root / "graph")
     server = Server(root, "--workers", "1").start(wait=600)
     try:
-        assert (root / "graph" / "dossier.nq").is_file()
+        assert (root / "graph" / "manifest.json").is_file()
         assert stale_reason(root) is None
         assert "built graph/" in server.log.read_text()
         assert HTTP.get(server.url + "/sparql", params={"query": "ASK { ?s ?p ?o }"}).json()["boolean"] is True

@@ -13,6 +13,7 @@ import pytest
 from rdflib import Graph, Namespace
 
 from conftest import ROOT
+from dossier.graphdir import read_manifest
 from serve_support import HTTP
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
@@ -23,16 +24,13 @@ CONSTRUCT = "CONSTRUCT { ?s <http://www.w3.org/2004/02/skos/core#prefLabel> ?l }
 
 
 def quads_per_graph(root: Path) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for line in (root / "graph" / "dossier.nq").read_text(encoding="utf-8").splitlines():
-        graph = line.rstrip(" .").rsplit(" ", 1)[-1].strip("<>")
-        counts[graph] = counts.get(graph, 0) + 1
-    return counts
+    return {f.graph: f.triples for f in read_manifest(root / "graph")}
 
 
 def source_slugs() -> list[str]:
     """The sources whose named graph graph/ holds (every graph but the registry, inferences and ontology)."""
-    return sorted(g[len(GRAPH):] for g in quads_per_graph(ROOT) if g[len(GRAPH):] not in ("entities", "inferred", "ontology"))
+    return sorted(g[len(GRAPH):] for g in quads_per_graph(ROOT)
+                  if g[len(GRAPH):] not in ("entities", "ontology") and not g.startswith(GRAPH + "inferred/"))
 
 
 def count(served, query: str, **params) -> int:

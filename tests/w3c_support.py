@@ -7,11 +7,13 @@ when they are missing, naming the command that fetches them.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pytest
 from rdflib import Graph, Namespace
 
+from dossier.graphdir import MANIFEST, GraphFile, manifest_text
 from serve_support import ROOT, Server
 
 SUITES = ROOT / ".cache" / "w3c" / "rdflib-7.1.4" / "test" / "data" / "suites" / "w3c"
@@ -44,5 +46,8 @@ def serve_quads(root: Path, nquads: str, *args: str) -> Server:
     """The real server over ``nquads`` alone (written where graph/ is read), started; the caller stops it."""
     graph_dir = root / "graph"
     graph_dir.mkdir(parents=True, exist_ok=True)
-    (graph_dir / "dossier.nq").write_text(nquads, encoding="utf-8")
+    data = nquads.encode("utf-8")  # one file of several graphs, listed in the manifest the server reads
+    (graph_dir / "w3c.nq").write_bytes(data)
+    (graph_dir / MANIFEST).write_text(
+        manifest_text([GraphFile("w3c.nq", "", data.count(b"\n"), hashlib.sha256(data).hexdigest())]), encoding="utf-8")
     return Server(root, "--no-build", "--workers", "1", *args).start()

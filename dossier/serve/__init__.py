@@ -40,6 +40,10 @@ def serve(settings: Settings) -> int:
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s: %(message)s", stream=sys.stderr)
     log = logging.getLogger("dossier.serve")
+    if not settings.store:
+        from ..build.atomic import recover
+
+        recover(settings.graph_dir)  # a build killed while swapping graph/ in left it aside
     if settings.build and not settings.store:
         try:
             built = ensure_graph(settings.root)
@@ -54,8 +58,8 @@ def serve(settings: Settings) -> int:
         from .remote import RemoteBackend
 
         backend = RemoteBackend(settings, settings.store)
-    elif not settings.nquads.is_file():
-        print(f"{settings.nquads} is missing: run `dossier build` first", file=sys.stderr)
+    elif not settings.manifest.is_file():
+        print(f"{settings.manifest} is missing: run `dossier build` first", file=sys.stderr)
         return 1
     else:
         backend = LocalBackend(settings)

@@ -43,7 +43,7 @@ class QueryBackend(Protocol):
 
 
 class LocalBackend:
-    """The embedded store: a WorkerPool of Oxigraph worker processes loaded from graph/dossier.nq."""
+    """The embedded store: a WorkerPool of Oxigraph worker processes loaded from graph/."""
 
     name = "embedded Oxigraph (pyoxigraph), one in-memory store per worker process"
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ..graphdir import quad_files
 from ..serialize import PREFIXES
 from . import formats
 from .errors import error_body
@@ -49,10 +50,11 @@ class Reply:
         return cls.error(refusal.status, refusal.code, refusal.message, **where)
 
 
-def load_store(nquads: Path) -> ox.Store:
-    """An in-memory store holding graph/dossier.nq (every named graph as built)."""
+def load_store(graph_dir: Path) -> ox.Store:
+    """An in-memory store holding every named graph of graph/ (the files graphdir.quad_files lists)."""
     store = ox.Store()
-    store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+    for path in quad_files(graph_dir):
+        store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
     return store
 
 

@@ -4,19 +4,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..build import OUTPUTS
+from ..graphdir import MANIFEST, quad_files
 
-#: The folders the build reads (dossier/build.py); a file in them newer than graph/ makes graph/ stale.
+#: The folders the build reads (dossier/build/); a file in them newer than graph/ makes graph/ stale.
 INPUTS = ("documents", "mappings", "ontology")
 
 
 def stale_reason(root: Path) -> str | None:
     """Why graph/ needs a build (missing file, or the newest input that is newer), or None if it is current."""
     graph = root / "graph"
-    missing = [name for name in OUTPUTS if not (graph / name).is_file()]
+    if not (graph / MANIFEST).is_file():
+        return f"graph/{MANIFEST} is missing"
+    missing = [p for p in quad_files(graph) if not p.is_file()]
     if missing:
-        return f"graph/{missing[0]} is missing"
-    built = min((graph / name).stat().st_mtime for name in OUTPUTS)
+        return f"{missing[0].relative_to(root).as_posix()} is missing"
+    built = (graph / MANIFEST).stat().st_mtime  # written last
     for folder in INPUTS:
         files = [p for p in (root / folder).rglob("*") if p.is_file()]
         newer = [p for p in files if p.stat().st_mtime > built]

@@ -30,6 +30,13 @@ RDFS = PREFIXES["rdfs"]
 OA = PREFIXES["oa"]
 WIKIDATA = "http://www.wikidata.org/entity/"
 GRAPH = BASE + "graph/"
+INFERRED = GRAPH + "inferred/"  # each source's and the registry's OWL-RL inferences: graph/inferred/<name>
+
+
+def _derived(graph: str) -> bool:
+    """Whether a named graph holds inferences or the ontology rather than what a source says."""
+    return graph.startswith(INFERRED) or graph == GRAPH + "ontology"
+
 
 #: Properties the entity page shows in its header, not in the table of other statements.
 HEADER_PROPERTIES = {
@@ -152,13 +159,13 @@ async def entity_context(backend: QueryBackend, slug: str, timeout: float) -> di
         {
             curie(r["value"]["value"]).split(":")[-1]
             for r in by_property.get(RDF_TYPE, [])
-            if r["value"]["value"].startswith(DOS) and r["graph"]["value"] != GRAPH + "inferred"
+            if r["value"]["value"].startswith(DOS) and not r["graph"]["value"].startswith(INFERRED)
         }
     )
     others, seen = [], set()
     for row in rows:
         prop, graph = row["property"]["value"], row["graph"]["value"]
-        if prop in HEADER_PROPERTIES or prop == RDF_TYPE or graph in (GRAPH + "inferred", GRAPH + "ontology"):
+        if prop in HEADER_PROPERTIES or prop == RDF_TYPE or _derived(graph):
             continue
         key = (prop, row["value"]["value"], graph)
         if key in seen:
@@ -253,7 +260,7 @@ async def source_context(backend: QueryBackend, slug: str, timeout: float) -> di
         if prop == SCHEMA + "text":
             text = row["value"]["value"]
             continue
-        if row["graph"]["value"] in (GRAPH + "inferred", GRAPH + "ontology") or prop in (RDFS + "label", SCHEMA + "identifier"):
+        if _derived(row["graph"]["value"]) or prop in (RDFS + "label", SCHEMA + "identifier"):
             continue
         term = Term.of(row["value"], row.get("valueLabel"))
         if prop == RDF_TYPE and not row["value"]["value"].startswith(DOS):

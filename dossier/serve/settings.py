@@ -42,8 +42,9 @@ class Settings:
         return self.root / "graph"
 
     @property
-    def nquads(self) -> Path:
-        return self.graph_dir / "dossier.nq"
+    def manifest(self) -> Path:
+        """graph/'s manifest (dossier.graphdir), written last by a build: graph/ is complete when it is there."""
+        return self.graph_dir / "manifest.json"
 
     @property
     def queries_dir(self) -> Path:

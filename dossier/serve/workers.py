@@ -10,7 +10,7 @@ worker frees up. So eight clients on two workers are served in turn, while a flo
 queries is turned away rather than piling up.
 
 Workers are forked from a fork server that has already imported pyoxigraph and rdflib's
-SPARQL parser, so a replacement is ready in tens of milliseconds; each loads graph/dossier.nq
+SPARQL parser, so a replacement is ready in tens of milliseconds; each loads graph/
 into its own in-memory store (the graph is small; loading it is faster than opening a shared
 on-disk store). Before loading, a worker drops its network (unless SERVICE endpoints are
 allowed) and caps its memory (sandbox.py).
@@ -40,13 +40,13 @@ log = logging.getLogger("dossier.serve")
 START_TIMEOUT = 60.0  # seconds a new worker may take to load the store
 
 
-def worker_main(conn, nquads: str, max_rows: int, allow_services: tuple[str, ...], memory_mb: int) -> None:
+def worker_main(conn, graph_dir: str, max_rows: int, allow_services: tuple[str, ...], memory_mb: int) -> None:
     """A worker process: sandbox itself, load the store, then answer requests until its pipe closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the server, which ends its workers
     os.nice(5)  # under load the server process (and /health) gets the CPU first
     network = "allowed (SERVICE endpoints are allowed)" if allow_services else isolate_network()
     limit_memory(memory_mb)
-    engine = Engine(load_store(Path(nquads)), max_rows, allow_services)
+    engine = Engine(load_store(Path(graph_dir)), max_rows, allow_services)
     try:
         analyse("ASK {}", allow_services)  # warm the parsers, so the first real query is not slower
     except Exception:  # pragma: no cover
@@ -102,7 +102,7 @@ class WorkerPool:
         parent, child = self._ctx.Pipe(duplex=True)
         process = self._ctx.Process(
             target=worker_main,
-            args=(child, str(s.nquads), s.max_rows, tuple(s.allow_services), s.memory_mb),
+            args=(child, str(s.graph_dir), s.max_rows, tuple(s.allow_services), s.memory_mb),
             name="dossier-query-worker",
             daemon=True,
         )

@@ -1,0 +1,148 @@
+"""The build: read registry and mappings, map, reason, validate, and write graph/ atomically.
+
+It runs in stages, so that its cost grows with the number of documents and a rebuild redoes
+only what changed; each stage is a module:
+
+- plan: the shared inputs (ontology, shapes, registry and links) and each document's cache key;
+- document: each document on its own (in worker processes): map it, reason over it, validate it
+  with the registry and the ontology, and serialize its graph and its inferences; the result is
+  cached under its key (entry: the cache entry's format), so an unchanged document is not read
+  again, and ``--shard I/N`` can fill the cache from several machines;
+- across: the check that needs several documents at once;
+- assemble: one N-Quads file per named graph and the manifest (graphdir.py describes graph/);
+- atomic: the new graph/ swapped in whole; unchanged files are hard-linked, not rewritten.
+
+A document's nodes (its source and fact IRIs) are its own: no other document's triples name them.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..cache import Cache, digest
+from ..graphdir import MANIFEST, read_manifest
+from ..problems import InputError, Problems
+from . import entry
+from .across import check_across_documents
+from .assemble import assemble
+from .atomic import recover, write_graph
+from .document import process_all
+from .plan import document_key, in_shard, load_shared, mapping_files
+
+
+@dataclass
+class BuildReport:
+    documents: int
+    triples: int
+    types: Counter
+    processed: int  # documents mapped this time (not found in the cache)
+    redone: list = field(default_factory=list)  # their mapping files
+    timings: dict = field(default_factory=dict)  # stage -> seconds
+
+
+def run_build(root: Path, out_dir: Path | None, progress: bool | None = None,
+              shard: tuple[int, int] | None = None) -> BuildReport:
+    """Build (and, given ``out_dir``, write) the graph; raises InputError listing every defect.
+
+    With ``shard`` = (i, n), only the i-th of n shares of the documents is built, into the cache:
+    nothing is written to ``out_dir``; a later build without ``shard`` assembles graph/ from the cache.
+    """
+    clock = _Clock()
+    if out_dir is not None:
+        recover(out_dir)
+    cache = Cache(root)
+    found = Problems()
+    shared = load_shared(root, cache, found)
+    if shared is None:
+        raise InputError(sorted(set(found.items)))
+    problems = list(found.items)
+    clock.lap("shared inputs")
+    paths = [p for p in mapping_files(root) if in_shard(p, shard)]
+    keys = [document_key(shared, cache, p) for p in paths]
+    cache.save_hashes()
+    todo = [(p, k) for p, k in zip(paths, keys) if not cache.path("doc", k).is_file()]
+    redone = [p.relative_to(root).as_posix() for p, _ in todo]
+    clock.lap("input hashes")
+    record_key = digest("graph", str(out_dir))
+    output_key = digest(shared.key, *keys)
+    last = cache.load("outputs", record_key) if out_dir is not None else None
+    if shard is None and last and not todo and not problems and last["key"] == output_key \
+            and last["stamps"] == _stamps(out_dir):
+        clock.lap("nothing changed")  # graph/ is what these inputs give: leave it
+        return BuildReport(last["documents"], last["triples"], Counter(last["types"]), 0, [], clock.laps)
+    more, failed = process_all(shared, cache, todo, progress)
+    problems += more
+    clock.lap("documents")
+    if shard is not None:
+        if problems:
+            raise InputError(sorted(set(problems)))
+        return BuildReport(len(paths), 0, Counter(), len(todo), redone, clock.laps)
+    heads = _heads(shared, cache, paths, keys, failed, problems)
+    if not problems:
+        problems += check_across_documents(shared, [h for h, _ in heads])
+    if problems:
+        raise InputError(sorted(set(problems)))
+    clock.lap("cross-document checks")
+    assembled = assemble(shared, [h for h, _ in heads], [e for _, e in heads])
+    if out_dir is not None:
+        write_graph(out_dir, assembled.parts, assembled.manifest, _unchanged(out_dir, last))
+        cache.store("outputs", record_key, {
+            "key": output_key, "stamps": _stamps(out_dir), "documents": assembled.documents,
+            "triples": assembled.triples, "types": dict(assembled.types)})
+    clock.lap("assemble and write")
+    cache.prune("doc", keep=set(keys))
+    return BuildReport(assembled.documents, assembled.triples, assembled.types, len(todo), redone, clock.laps)
+
+
+def _heads(shared, cache: Cache, paths: list[Path], keys: list[str], failed: set[str], problems: list) -> list:
+    """(header, (entry path, start)) of each document that built, redoing entries removed or damaged since."""
+    found = {k: entry.read_head(cache.path("doc", k)) for k in keys if k not in failed}
+    vanished = [(p, k) for p, k in zip(paths, keys) if k in found and found[k] is None]
+    if vanished:
+        more, bad = process_all(shared, cache, vanished, False)
+        problems += more
+        for _, k in vanished:
+            found[k] = None if k in bad else entry.read_head(cache.path("doc", k))
+            if found[k] is None and k not in bad:
+                raise RuntimeError(f"the build cache ({cache.dir}) cannot be written or read back")
+    return [(found[k][0], (cache.path("doc", k), found[k][1])) for k in keys if found.get(k) is not None]
+
+
+def _stamps(out_dir: Path) -> dict | None:
+    """File -> (sha256, size, mtime, inode) for every file of graph/, to tell it is still what the build wrote."""
+    try:
+        files = read_manifest(out_dir)
+        out = {}
+        for f in files:
+            st = (out_dir / f.file).stat()
+            out[f.file] = (f.sha256, st.st_size, st.st_mtime_ns, st.st_ino)
+        st = (out_dir / MANIFEST).stat()
+        out[MANIFEST] = ("", st.st_size, st.st_mtime_ns, st.st_ino)
+        return out
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def _unchanged(out_dir: Path, last: dict | None) -> dict[str, str]:
+    """File -> sha256 for the files of the current graph/ still exactly as the last build wrote them."""
+    if not last or not last.get("stamps"):
+        return {}
+    now = _stamps(out_dir) or {}
+    return {name: stamp[0] for name, stamp in last["stamps"].items() if name != MANIFEST and now.get(name) == stamp}
+
+
+class _Clock:
+    def __init__(self):
+        self.laps: dict[str, float] = {}
+        self.t = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps[name] = round(now - self.t, 4)
+        self.t = now
+
+
+__all__ = ["BuildReport", "recover", "run_build"]

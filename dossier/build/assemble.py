@@ -1,0 +1,85 @@
+"""Assembly: the files of the new graph/ (one per named graph) and its manifest, from the shared
+inputs and the documents' cache entries.
+
+Each document's two files are its cache entry's bytes; the shared graphs (ontology, registry,
+the registry's inferences, and the agreement between sources, derived from every document's
+claims by agreement.py) are serialized here. So a changed document changes its own two files,
+the manifest and, when its claims about shared nodes changed, the agreement graph.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import agreement, serialize
+from ..graphdir import GraphFile, file_of, manifest_text
+from ..namespace import graph_iri
+from ..problems import InputError, Problem
+from .document import DocResult, count_type, inferred_graph
+from .plan import Shared
+
+
+@dataclass(frozen=True)
+class Part:
+    """A file of the new graph/: its manifest row, and its bytes or the slice of a cache entry holding them."""
+
+    info: GraphFile
+    data: bytes | None = None
+    entry: Path | None = None
+    offset: int = 0
+    length: int = 0
+
+
+@dataclass
+class Assembled:
+    parts: list[Part]
+    manifest: str
+    documents: int
+    triples: int
+    types: Counter
+
+
+def _part(graph, triples) -> Part:
+    data = serialize.nquads(graph, triples)
+    info = GraphFile(file_of(str(graph)), str(graph), data.count(b"\n"), hashlib.sha256(data).hexdigest())
+    return Part(info, data=data)
+
+
+def shared_parts(shared: Shared) -> list[Part]:
+    """The ontology, the registry and the registry's inferences, one file each."""
+    return [_part(graph_iri("ontology"), shared.ontology), _part(graph_iri("entities"), shared.registry),
+            _part(inferred_graph("entities"), sorted(shared.registry_inferred))]
+
+
+def assemble(shared: Shared, heads: list[DocResult], entries: list[tuple[Path, int]]) -> Assembled:
+    """Every file of graph/ with its manifest; ``entries`` gives each head's cache entry and where its bytes start."""
+    agreed = agreement.derive((c for h in heads for c in h.claims), agreement.places_within(shared.registry))
+    parts = shared_parts(shared) + [_part(agreement.AGREEMENT, agreed)]
+    taken = {p.info.file: "the build" for p in parts}
+    clashes = []
+    for head, (path, start) in zip(heads, entries):
+        for graph, n, sha, offset, length in head.parts:
+            name = file_of(graph)
+            if name in taken:
+                clashes.append(Problem(head.file, 0, head.slug, f"slug '{head.slug}' gives graph/{name}, which "
+                                       f"{taken[name]} already writes: rename the document"))
+                continue
+            taken[name] = head.file
+            parts.append(Part(GraphFile(name, graph, n, sha), entry=path, offset=start + offset, length=length))
+    if clashes:
+        raise InputError(sorted(clashes))
+    types: Counter = Counter()
+    for h in heads:
+        types.update(h.types)
+    about_shared = set(shared.registry) | set(shared.registry_inferred)
+    for h in heads:
+        about_shared.update(h.shared_asserted)
+        about_shared.update(h.shared_inferred)
+    for t in [*about_shared, *agreed]:
+        count_type(t, types)
+    infos = [p.info for p in parts]
+    return Assembled(sorted(parts, key=lambda p: p.info.file), manifest_text(infos), len(heads),
+                     sum(i.triples for i in infos), types)

@@ -1,0 +1,172 @@
+"""The per-document step: map one document, reason over it, validate it, and write its two graph files.
+
+Each document yields its own named graph (what it says) and the named graph of its OWL-RL
+inferences, as sorted N-Quads; both go into its cache entry (entry.py), so an unchanged document
+is never read again. Documents are processed in forked worker processes, which inherit the
+shared inputs instead of reading them again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import URIRef
+from rdflib.namespace import RDF
+
+from .. import agreement, serialize
+from ..cache import Cache
+from ..mapping import read_document
+from ..namespace import BASE, graph_iri, source_iri
+from ..problems import Problem, Problems
+from ..validate import locate
+from . import entry
+from .plan import ENTITY_PREFIX, Shared
+
+_CLASS_MARK = "dossier/ontology#"
+
+
+def inferred_graph(name: str) -> URIRef:
+    """The named graph of the OWL-RL inferences from a source (its slug) or from the registry ('entities')."""
+    return graph_iri(f"inferred/{name}")
+
+
+@dataclass
+class DocResult:
+    """A document's part of the build; its files' bytes live in the cache entry after this header."""
+
+    slug: str
+    file: str  # its mapping, relative to the project
+    counts: dict
+    parts: list  # (graph IRI, triples, sha256, offset, length) of each of its graph files in the entry
+    shared_asserted: list  # its triples about shared nodes (registry entities)
+    shared_inferred: list  # its inferences about shared nodes
+    types: dict  # class local name -> rdf:type triples about its own nodes
+    claims: list  # agreement.Claim: its values for shared nodes, with sources
+
+
+def count_type(t, types: Counter) -> None:
+    if t[1] == RDF.type and _CLASS_MARK in str(t[2]):
+        types[str(t[2]).rsplit("#", 1)[-1]] += 1
+
+
+def process_document(shared: Shared, path: Path) -> tuple[DocResult | None, bytes, list[Problem]]:
+    """Map, reason, validate and serialize one document; (None, b"", problems) when it has defects."""
+    problems = Problems()
+    doc = read_document(shared.root, path, shared.ctx, problems)
+    if doc is None:
+        return None, b"", sorted(set(problems.items))
+    source, fact_prefix = source_iri(doc.slug), f"{BASE}fact/{doc.slug}/"
+
+    def own(node) -> bool:
+        return isinstance(node, URIRef) and (node == source or str(node).startswith(fact_prefix))
+
+    inferred = shared.reasoner.infer_document(doc.graph, shared.registry, shared.registry_inferred)
+
+    # validate with the registry entities it names (and those they name), the ontology for the rest
+    data = list(doc.graph) + sorted(inferred)
+    named = {x for t in data for x in (t[0], t[2]) if isinstance(x, URIRef) and str(x).startswith(ENTITY_PREFIX)}
+    todo = list(named)
+    while todo:
+        for e in shared.links.get(todo.pop(), ()):
+            if e not in named:
+                named.add(e)
+                todo.append(e)
+    context = [t for e in sorted(named) for t in shared.by_subject.get(e, ())]
+    focus = {t[0] for t in data} | {t[2] for t in data if own(t[2])}
+    violations = shared.validator.validate(data + context, focus)
+    if violations:
+        return None, b"", locate(violations, {**shared.registry_locations, **doc.locations})
+
+    types: Counter = Counter()
+    for t in data:
+        if own(t[0]):
+            count_type(t, types)
+    blob, parts = bytearray(), []
+    for graph, triples in ((graph_iri(doc.slug), list(doc.graph)), (inferred_graph(doc.slug), sorted(inferred))):
+        text = serialize.nquads(graph, triples)
+        parts.append((str(graph), text.count(b"\n"), hashlib.sha256(text).hexdigest(), len(blob), len(text)))
+        blob += text
+    result = DocResult(
+        slug=doc.slug, file=path.relative_to(shared.root).as_posix(), counts=dict(doc.counts), parts=parts,
+        shared_asserted=sorted(t for t in doc.graph if not own(t[0])),
+        shared_inferred=sorted(t for t in inferred if not own(t[0])), types=dict(types),
+        claims=agreement.document_claims(doc.graph),
+    )
+    return result, bytes(blob), []
+
+
+_STATE: Shared | None = None  # the shared inputs, inherited by forked workers
+
+
+def _work(args: tuple[str, str]) -> tuple[str, list[Problem], dict]:
+    path, key = args
+    shared = _STATE
+    assert shared is not None
+    result, blob, problems = process_document(shared, Path(path))
+    if result is not None:
+        Cache(shared.root).write("doc", key, entry.pack(result, blob))
+    new = dict(shared.reasoner.new_templates)
+    shared.reasoner.new_templates.clear()
+    return key, problems, new
+
+
+def _jobs(n_todo: int) -> int:
+    wanted = int(os.environ.get("DOSSIER_JOBS", "0") or 0) or (os.cpu_count() or 1)
+    return max(1, min(wanted, n_todo // 4 or 1))
+
+
+def process_all(shared: Shared, cache: Cache, todo: list[tuple[Path, str]],
+                progress: bool | None) -> tuple[list[Problem], set[str]]:
+    """Run the per-document step for the documents not in the cache; writes their cache entries.
+
+    Returns the defects found and the keys of the documents that have them.
+    """
+    global _STATE
+    problems: list[Problem] = []
+    failed: set[str] = set()
+    if not todo:
+        return problems, failed
+    from tqdm import tqdm
+
+    bar = tqdm(total=len(todo), unit="doc", desc="documents", disable=_no_bar(progress, len(todo)), file=sys.stderr)
+    args = [(str(p), k) for p, k in todo]
+    jobs = _jobs(len(todo))
+    _STATE = shared
+    new_templates: dict = {}
+    try:
+        if jobs == 1:
+            results: Iterable = map(_work, args)
+            pool = None
+        else:
+            import multiprocessing
+
+            pool = multiprocessing.get_context("fork").Pool(jobs)
+            results = pool.imap_unordered(_work, args, chunksize=4)
+        for key, found, new in results:
+            problems.extend(found)
+            if found:
+                failed.add(key)
+            new_templates.update(new)
+            bar.update(1)
+        if pool is not None:
+            pool.close()
+            pool.join()
+    finally:
+        _STATE = None
+        bar.close()
+    if new_templates:
+        shared.reasoner.templates.update(new_templates)
+        cache.store("templates", shared.templates_key, shared.reasoner.templates)
+    return problems, failed
+
+
+def _no_bar(progress: bool | None, n: int) -> bool | None:
+    if progress is None:
+        return None if n >= 50 else True  # tqdm's None: only on a terminal
+    return not progress

@@ -1,0 +1,146 @@
+"""The build's plan: the shared inputs every document is read against, and each document's cache key.
+
+Shared inputs (the ontology, the shapes, the entity registry and its links) are read every time;
+the registry's inferences and validation are cached under a key of all of them. A document's
+key covers its mapping, its text and the shared key, so a change to any of them redoes it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import PROV, RDF, RDFS, SKOS
+
+from ..cache import Cache, code_version, digest
+from ..entities import registry_graph
+from ..mapping import Context
+from ..namespace import BASE, DOS, OA, SCHEMA
+from ..problems import Problems
+from ..reason import Reasoner
+from ..records import SECTIONS, SOURCE_FIELDS
+from ..registry import load_registry
+from ..turtle import RelativeIRIError, parse_turtle
+from ..validate import Validator, cross_document_paths, locate
+from ..vocab import concepts, entity_classes
+
+ENTITY_PREFIX = f"{BASE}id/"
+SCHEMES = ("ParticipationRoles", "DesignationTypes", "DesignationStatuses", "StatementTypes", "Genres")
+
+
+def mapping_files(root: Path) -> list[Path]:
+    return sorted(p for p in (root / "mappings").glob("*.yaml"))
+
+
+def in_shard(path: Path, shard: tuple[int, int] | None) -> bool:
+    """Whether document ``path`` is in share ``shard`` = (i, n), 1 <= i <= n; by a hash of its file
+    name, so a document stays in its share when others are added or removed."""
+    if shard is None:
+        return True
+    i, n = shard
+    return int(digest("shard", path.name)[:16], 16) % n == i - 1
+
+
+@dataclass
+class Shared:
+    """What every document is read, reasoned and validated against."""
+
+    root: Path
+    key: str
+    ontology: Graph
+    ctx: Context
+    registry: Graph
+    registry_locations: dict
+    registry_inferred: set
+    reasoner: Reasoner
+    validator: Validator
+    bounded: list  # (predicate, classes) a shape bounds from above (validate.cross_document_paths)
+    templates_key: str = ""  # where the reasoner's templates are cached
+    by_subject: dict = field(default_factory=dict)  # entity -> its registry and inferred triples
+    links: dict = field(default_factory=dict)  # entity -> the entities its registry triples name
+
+
+def shared_inputs(root: Path) -> list[Path]:
+    """Files every document depends on: the ontology folder and everything under mappings/ but the mappings."""
+    out = [p for p in (root / "ontology").rglob("*") if p.is_file()]
+    mappings = root / "mappings"
+    out += [p for p in mappings.rglob("*") if p.is_file() and not (p.parent == mappings and p.suffix == ".yaml")]
+    return sorted(out)
+
+
+def _turtle(root: Path, name: str, problems: Problems) -> Graph | None:
+    """ontology/<name> through the relative-IRI guard; its defects go to ``problems``."""
+    path = root / "ontology" / name
+    try:
+        return parse_turtle(path, path.relative_to(root).as_posix())
+    except RelativeIRIError as exc:
+        for line in exc.problems:
+            where, _, message = line.partition(": ")
+            file, _, num = where.partition(":")
+            problems.add(file, int(num) if num.isdigit() else 0, "", message)
+        return None
+
+
+def load_shared(root: Path, cache: Cache, problems: Problems) -> Shared | None:
+    """Read the ontology, shapes and registry; their defects go to ``problems`` (None if they cannot be read)."""
+    key = digest(code_version(), *(x for p in shared_inputs(root) for x in (p.relative_to(root).as_posix(), cache.file_hash(p))))
+    ontology = _turtle(root, "dossier.ttl", problems)
+    shapes = _turtle(root, "shapes.ttl", problems)
+    if ontology is None or shapes is None:
+        return None
+    classes = entity_classes(ontology)
+    reg = load_registry(root, set(classes), problems)
+    ctx = Context(
+        registry=reg,
+        concepts={DOS[s]: concepts(ontology, DOS[s]) for s in SCHEMES},
+        concept_labels={c: str(lbl) for c, lbl in ontology.subject_objects(SKOS.prefLabel)},
+    )
+    egraph, elocs = registry_graph(reg, classes)
+    templates_key = digest(code_version(), "templates", cache.file_hash(root / "ontology" / "dossier.ttl"))
+    reasoner = Reasoner(ontology, cache.load("templates", templates_key))
+    reasoner.prepare(_likely_keys(ontology, egraph))
+    validator = Validator(root / "ontology" / "shapes.ttl", ontology, shapes)
+    cached = cache.load("registry", key)
+    if cached is None:
+        inferred = reasoner.infer_registry(egraph)
+        violations = validator.validate(list(egraph) + sorted(inferred))
+        cached = (inferred, locate(violations, elocs))
+        cache.store("registry", key, cached)
+    inferred, registry_problems = cached
+    for p in registry_problems:
+        problems.add(p.file, p.line, p.record, p.message)
+    if reasoner.new_templates:
+        cache.store("templates", templates_key, reasoner.templates)
+        reasoner.new_templates.clear()
+    shared = Shared(root, key, ontology, ctx, egraph, elocs, inferred, reasoner, validator,
+                    cross_document_paths(validator.shapes), templates_key)
+    for t in list(egraph) + sorted(inferred):
+        shared.by_subject.setdefault(t[0], []).append(t)
+        if isinstance(t[2], URIRef) and str(t[2]).startswith(ENTITY_PREFIX):
+            shared.links.setdefault(t[0], set()).add(t[2])
+    return shared
+
+
+def _likely_keys(ontology: Graph, registry: Graph) -> set:
+    """The reasoner's template keys documents will need (others are made when first met)."""
+    terms = {x for t in ontology for x in t if isinstance(x, URIRef)}
+    terms |= {p for p in (RDF.type, RDFS.label, PROV.wasDerivedFrom, DOS.claimedBy, DOS.supportsProperty,
+                          DOS.supportsValue, SCHEMA.text, SCHEMA.sha256, SCHEMA.identifier, SCHEMA.url)}
+    terms |= {OA[n] for n in ("hasBody", "motivatedBy", "hasTarget", "hasSource", "hasSelector", "exact", "prefix",
+                              "suffix", "start", "end", "Annotation", "SpecificResource", "TextQuoteSelector",
+                              "TextPositionSelector")}
+    for spec in list(SECTIONS.values()):
+        terms |= {f.predicate for f in spec.fields.values() if f.predicate is not None}
+        if spec.cls is not None:
+            terms.add(spec.cls)
+    terms |= {f.predicate for f in SOURCE_FIELDS.values() if f.predicate is not None}
+    keys = {("type", t) for t in terms} | {("property", t) for t in terms}
+    return keys | {Reasoner.key(t) for t in registry}
+
+
+def document_key(shared: Shared, cache: Cache, path: Path) -> str:
+    """The cache key of a document's result: its mapping, its text and the shared inputs."""
+    text = shared.root / "documents" / f"{path.stem}.txt"
+    text_hash = cache.file_hash(text) if text.is_file() else "-"
+    return digest(shared.key, path.name, cache.file_hash(path), text_hash)
