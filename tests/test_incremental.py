@@ -52,12 +52,21 @@ def test_unchanged_inputs_reuse_everything(corpus):
     assert outputs(corpus) == before
 
 
+def inodes(root: Path) -> dict[str, int]:
+    graph = root / "graph"
+    return {p.relative_to(graph).as_posix(): p.stat().st_ino for p in graph.rglob("*") if p.is_file()}
+
+
 def test_one_changed_document_is_the_only_one_redone(corpus, tmp_path):
     mapping = sorted((corpus / "mappings").glob("synthetic-*.yaml"))[3]
+    before = inodes(corpus)
     _edit(mapping, "content: \"", "content: \"Rephrased: ")
     report = run_build(corpus, corpus / "graph", progress=False)
     assert report.processed == 1
     assert outputs(corpus) == clean_build(corpus, tmp_path / "clean")
+    # only its own two files and the manifest were written; the others are the same files as before
+    rewritten = {name for name, ino in inodes(corpus).items() if before.get(name) != ino}
+    assert rewritten == {f"{mapping.stem}.nq", f"inferred/{mapping.stem}.nq", "manifest.json"}
 
 
 def test_damaged_cache_entries_are_made_again(corpus, tmp_path):
