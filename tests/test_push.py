@@ -81,13 +81,13 @@ def graph_names(quads: set) -> set[str]:
 
 def test_push_loads_every_named_graph(oxigraph, project):
     proc = run_dossier("--root", str(project), "push", f"{oxigraph}/store", check=True)
-    assert "pushed 11 graph(s)" in proc.stdout  # 4 sources and their inferences, entities and its inferences, ontology
+    assert "pushed 12 graph(s)" in proc.stdout  # 4 sources and their inferences, entities and its inferences, agreement, ontology
     assert store_quads(oxigraph) == local_quads(project)
 
 
 def test_second_push_sends_nothing(oxigraph, project):
     proc = run_dossier("--root", str(project), "push", f"{oxigraph}/store", check=True)
-    assert "pushed 0 graph(s)" in proc.stdout and "11 unchanged" in proc.stdout
+    assert "pushed 0 graph(s)" in proc.stdout and "12 unchanged" in proc.stdout
 
 
 def test_push_replaces_changed_graphs_and_deletes_removed_sources(oxigraph, project):
