@@ -49,3 +49,26 @@ def test_cite_a_fact_from_its_source_page(served, page):
     assert page.locator("#citation-bibtex").inner_text().startswith("@misc{dossier-cbc-opinion-harper-mek-2018-")
     assert permalink in page.locator("#citation-csl").inner_text()
     assert page.outside == [] and page.errors == []
+
+
+RECONCILE_ROUND_TRIP = """async () => {
+  const form = (name, value) => ({ method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" },
+                                   body: name + "=" + encodeURIComponent(JSON.stringify(value)) });
+  const manifest = await (await fetch("/reconcile")).json();
+  const found = await (await fetch("/reconcile", form("queries", { q0: { query: "Mujahedin-e Khalq", type: "Organization" } }))).json();
+  const id = found.q0.result[0].id;
+  const extended = await (await fetch("/reconcile", form("extend", { ids: [id], properties: [{ id: "designation_status" }, { id: "designation_quote" }] }))).json();
+  return { preview: manifest.preview.url.replace("{{id}}", id), id, match: found.q0.result[0].match, row: extended.rows[id] };
+}"""
+
+
+def test_reconciliation_round_trip_from_a_browser(served, page):
+    """What OpenRefine does from its page: manifest, a query, data extension, then the preview it shows."""
+    page.goto(served.url + "/id/")
+    result = page.evaluate(RECONCILE_ROUND_TRIP)
+    assert result["id"] == "mek" and result["match"] is True
+    assert {"str": "ended"} in result["row"]["designation_status"]
+    assert all(q["str"] for q in result["row"]["designation_quote"])
+    page.goto(result["preview"])
+    assert "People's Mojahedin Organization of Iran" in page.locator("h1").inner_text()
+    assert page.outside == [] and page.errors == []

@@ -24,7 +24,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from . import cite, find, formats, pages, protocol
+from . import cite, find, formats, pages, protocol, reconcile
 from .backend import QueryBackend, QueryFailed, select
 from .description import SERIALIZERS, service_description
 from .limits import BodyLimit, SecurityHeaders
@@ -302,5 +302,6 @@ def create_app(settings: Settings, backend: QueryBackend) -> FastAPI:
 
     # -- search, citations, reconciliation, downloads: one router each ----------------------------
     app.include_router(find.router(site))
+    app.include_router(reconcile.router(site))
 
     return app

@@ -5,8 +5,6 @@ The index (search.py) is built from the backend on first use and kept for the li
 
 from __future__ import annotations
 
-import asyncio
-
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
@@ -32,14 +30,9 @@ def wants_json(request: Request) -> bool:
 
 def router(site: Site) -> APIRouter:
     routes = APIRouter()
-    state: dict[str, search.SearchIndex] = {}
-    lock = asyncio.Lock()
 
     async def index() -> search.SearchIndex:
-        async with lock:
-            if "index" not in state:
-                state["index"] = await search.load_index(site.backend, site.timeout, min(site.settings.max_rows, 5000))
-        return state["index"]
+        return await search.shared_index(site)
 
     @routes.get("/search")
     async def find(request: Request) -> Response:

@@ -132,6 +132,7 @@ class SearchIndex:
 
     def __init__(self, documents: list[Document]):
         self.documents = sorted(documents, key=lambda d: d.iri)
+        self.position = {d.iri: n for n, d in enumerate(self.documents)}
         self.db = sqlite3.connect(":memory:", check_same_thread=False)
         self.db.execute(
             "CREATE VIRTUAL TABLE docs USING fts5(names, aliases, descriptions, contents, quotes, kind UNINDEXED, "
@@ -248,3 +249,11 @@ async def load_index(backend, timeout: float, page_size: int) -> SearchIndex:
         if len(rows) < page_size:
             return SearchIndex(documents)
         offset += page_size
+
+
+async def shared_index(site) -> SearchIndex:
+    """The server's one index (site.shared), loaded from its backend on first use."""
+    async with site.lock:
+        if "search" not in site.shared:
+            site.shared["search"] = await load_index(site.backend, site.timeout, min(site.settings.max_rows, 5000))
+    return site.shared["search"]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import asyncio
+from dataclasses import dataclass, field
 from typing import Callable
 
 from fastapi import Request
@@ -20,6 +21,9 @@ class Site:
     backend: QueryBackend
     error_page: Callable[..., Response]
     failed_page: Callable[[Request, QueryFailed], Response]
+    shared: dict = field(default_factory=dict)
+    """What is derived once from the graph and kept (the search index), filled under ``lock``."""
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     @property
     def timeout(self) -> float:
