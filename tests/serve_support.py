@@ -32,6 +32,22 @@ RUNAWAYS = {
 }
 
 
+def poll(check, wait: float = 30.0, every: float = 0.05, what: str = "the condition"):
+    """Call ``check`` until it returns something true (and return that); fail after ``wait`` seconds.
+
+    Tests wait for what they need this way rather than sleeping a fixed time: as fast as the
+    machine allows, and no flake when it is slow.
+    """
+    deadline = time.monotonic() + wait
+    while True:
+        result = check()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"waited {wait:g} s for {what}")
+        time.sleep(every)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -129,6 +145,21 @@ class Spy:
                     conn.sendall(head + self.ANSWER)
                 except OSError:
                     pass
+
+    MARK = b"MARK / HTTP/1.0\r\n\r\n"
+
+    def settle(self) -> list[bytes]:
+        """The requests recorded so far, once every connection already made has been seen.
+
+        Connections are accepted in the order they were made, so once a mark sent now is
+        recorded, nothing made before it is still waiting: no fixed wait is needed to say that
+        nothing came.
+        """
+        with socket.create_connection(("127.0.0.1", self.port), timeout=5) as conn:
+            conn.sendall(self.MARK)
+        poll(lambda: self.MARK in self.requests, wait=10, every=0.01, what="the spy to see its own mark")
+        self.requests = [r for r in self.requests if r != self.MARK]
+        return self.requests
 
     def close(self) -> None:
         self._stop = True

@@ -7,7 +7,9 @@ Modules, one job each:
 - policy       what a query may do (read-only, no SERVICE unless allowed, FROM only names graphs)
 - engine       running one checked query on an Oxigraph store, writing its result, row cap
 - sandbox      what a worker takes away from itself (network, memory)
+- store        the on-disk Oxigraph store built from graph/, opened read-only by every worker
 - workers      the pool of killable worker processes that run queries under the timeout
+- swap         serving a rebuilt graph/ without a restart: a new store and pool, the old one drained
 - backend      the narrow run_query interface the HTTP side uses (swap the store here)
 - formats      content negotiation: the tables, and the one function that reads Accept
 - errors       the one JSON error body

@@ -12,6 +12,7 @@ from typing import Protocol
 
 from .engine import Reply, Request
 from .settings import Settings
+from .swap import StoreSwitch
 from .workers import Busy, WorkerPool
 
 
@@ -43,19 +44,24 @@ class QueryBackend(Protocol):
 
 
 class LocalBackend:
-    """The embedded store: a WorkerPool of Oxigraph worker processes loaded from graph/."""
+    """The embedded store: worker processes on an on-disk Oxigraph store built from graph/, switched when graph/ is rebuilt."""
 
-    name = "embedded Oxigraph (pyoxigraph), one in-memory store per worker process"
+    name = "embedded Oxigraph (pyoxigraph), one on-disk store opened read-only by every worker process"
 
     def __init__(self, settings: Settings):
         self.settings = settings
-        self.pool = WorkerPool(settings)
+        self.stores = StoreSwitch(settings)
+
+    @property
+    def pool(self) -> WorkerPool:
+        """The pool on the current store; a query that started on the previous one finishes there."""
+        return self.stores.pool
 
     async def start(self) -> None:
-        await self.pool.start()
+        await self.stores.start()
 
     async def close(self) -> None:
-        await self.pool.close()
+        await self.stores.close()
 
     @property
     def network(self) -> str:
@@ -74,7 +80,7 @@ class LocalBackend:
         return reply.content_type, reply.body
 
     def status(self) -> dict:
-        return {"store": self.name, "workers": self.pool.status()}
+        return {"store": self.name, "graph": self.stores.handle.key, "workers": self.pool.status()}
 
 
 async def select(backend: QueryBackend, query: str, timeout: float) -> list[dict[str, dict]]:

@@ -51,7 +51,7 @@ class Reply:
 
 
 def load_store(graph_dir: Path) -> ox.Store:
-    """An in-memory store holding every named graph of graph/ (the files graphdir.quad_files lists)."""
+    """An in-memory store holding every named graph of graph/ (the files graphdir.quad_files lists); for tests and tools."""
     store = ox.Store()
     for path in quad_files(graph_dir):
         store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)

@@ -34,6 +34,8 @@ class Settings:
     """SERVICE endpoints a query may call (exact IRIs). Empty: SERVICE is refused and workers get no network."""
     build: bool = True
     """Build graph/ first when it is missing or older than its inputs."""
+    watch: float = 1.0
+    """Seconds between looks at graph/: a rebuilt graph is served without a restart. 0: never look."""
     store: str | None = None
     """A SPARQL query URL to run queries on instead of the embedded store (see remote.py); graph/ is then not read."""
 
@@ -45,6 +47,11 @@ class Settings:
     def manifest(self) -> Path:
         """graph/'s manifest (dossier.graphdir), written last by a build: graph/ is complete when it is there."""
         return self.graph_dir / "manifest.json"
+
+    @property
+    def store_cache(self) -> Path:
+        """Where the on-disk stores built from graph/ live, one folder per content of graph/ (store.py)."""
+        return self.root / ".cache" / "store"
 
     @property
     def queries_dir(self) -> Path:
@@ -73,6 +80,8 @@ def add_arguments(parser) -> None:
         metavar="IRI",
         help=f"let queries call this SERVICE endpoint (repeatable; none by default), e.g. {WIKIDATA_SPARQL}",
     )
+    parser.add_argument("--watch", type=float, default=d.watch, metavar="SECONDS",
+                        help=f"look at graph/ this often and serve a rebuilt graph without a restart; 0: never (default: {d.watch:g})")
     parser.add_argument("--no-build", action="store_true", help="serve graph/ as it is, even if older than its inputs")
     parser.add_argument("--store", metavar="QUERY-URL", help="run queries on this SPARQL endpoint (loaded with `dossier push`) "
                                                             "instead of the embedded store; its default graph must be the union of the named graphs")
@@ -90,5 +99,6 @@ def from_arguments(args, root: Path) -> Settings:
         memory_mb=args.memory_mb,
         allow_services=tuple(args.allow_service),
         build=not args.no_build,
+        watch=args.watch,
         store=getattr(args, "store", None),
     )

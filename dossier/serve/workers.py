@@ -1,4 +1,4 @@
-"""A pool of worker processes, each with its own Oxigraph store; a query over time kills its worker.
+"""A pool of worker processes on one read-only Oxigraph store; a query over time kills its worker.
 
 Why processes: a query cannot be stopped from the outside while it runs inside Oxigraph or
 Python's regex engine, and a thread that runs it keeps the interpreter busy for every other
@@ -10,10 +10,11 @@ worker frees up. So eight clients on two workers are served in turn, while a flo
 queries is turned away rather than piling up.
 
 Workers are forked from a fork server that has already imported pyoxigraph and rdflib's
-SPARQL parser, so a replacement is ready in tens of milliseconds; each loads graph/
-into its own in-memory store (the graph is small; loading it is faster than opening a shared
-on-disk store). Before loading, a worker drops its network (unless SERVICE endpoints are
-allowed) and caps its memory (sandbox.py).
+SPARQL parser, and each opens the pool's on-disk store read-only (store.py): the graph is on
+disk once, shared through the page cache, and a replacement is ready in tens of milliseconds
+whatever the graph's size. Before opening it, a worker drops its network (unless SERVICE
+endpoints are allowed) and caps its memory (sandbox.py). A pool serves one store for its
+life; a rebuilt graph gets a new pool (swap.py), and the old one drains and closes.
 """
 
 from __future__ import annotations
@@ -30,30 +31,30 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .engine import Engine, Reply, Request, load_store
+from .engine import Engine, Reply, Request
 from .policy import analyse
 from .sandbox import isolate_network, limit_memory
 from .settings import Settings
+from .store import open_read_only
 
 log = logging.getLogger("dossier.serve")
 
-START_TIMEOUT = 60.0  # seconds a new worker may take to load the store
+START_TIMEOUT = 60.0  # seconds a new worker may take to open the store
 
 
-def worker_main(conn, graph_dir: str, max_rows: int, allow_services: tuple[str, ...], memory_mb: int) -> None:
-    """A worker process: sandbox itself, load the store, then answer requests until its pipe closes."""
+def worker_main(conn, store: str, max_rows: int, allow_services: tuple[str, ...], memory_mb: int) -> None:
+    """A worker process: sandbox itself, open the store read-only, then answer requests until its pipe closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the server, which ends its workers
     os.nice(5)  # under load the server process (and /health) gets the CPU first
     network = "allowed (SERVICE endpoints are allowed)" if allow_services else isolate_network()
     limit_memory(memory_mb)
-    engine = Engine(load_store(Path(graph_dir)), max_rows, allow_services)
+    engine = Engine(open_read_only(Path(store)), max_rows, allow_services)
     try:
         analyse("ASK {}", allow_services)  # warm the parsers, so the first real query is not slower
     except Exception:  # pragma: no cover
         pass
-    # Queries run on a thread of their own: measured at 5.8 M quads, Oxigraph answered 1.3 to 1.6
-    # times slower on the thread that bulk-loaded the store (whose malloc arena the load left
-    # fragmented, the likely cause) than on a fresh one, which matches `oxigraph serve`.
+    # Queries run on a thread of their own, apart from the pipe: measured at 5.8 M quads with an
+    # in-memory store, Oxigraph answered 1.3 to 1.6 times slower on the thread that loaded it.
     runner = ThreadPoolExecutor(1, thread_name_prefix="dossier-query")
     conn.send(("ready", network))
     while True:
@@ -84,10 +85,11 @@ class Worker:
 
 
 class WorkerPool:
-    """``size`` worker processes; ``await run(request, timeout)`` runs one query on an idle one."""
+    """``size`` worker processes on ``store``; ``await run(request, timeout)`` runs one query on an idle one."""
 
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings, store: Path):
         self.settings = settings
+        self.store = Path(store)
         self.size = max(1, settings.workers)
         self.workers: list[Worker] = []
         self._ctx = multiprocessing.get_context("forkserver")
@@ -102,7 +104,7 @@ class WorkerPool:
         parent, child = self._ctx.Pipe(duplex=True)
         process = self._ctx.Process(
             target=worker_main,
-            args=(child, str(s.graph_dir), s.max_rows, tuple(s.allow_services), s.memory_mb),
+            args=(child, str(self.store), s.max_rows, tuple(s.allow_services), s.memory_mb),
             name="dossier-query-worker",
             daemon=True,
         )
@@ -150,6 +152,11 @@ class WorkerPool:
         task = asyncio.get_running_loop().create_task(ready())
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+    async def drain(self, poll: float = 0.05) -> None:
+        """Until no query runs or waits here: a retired pool lets its last queries finish (each ends by its timeout)."""
+        while any(w.busy for w in self.workers) or self._queued():
+            await asyncio.sleep(poll)
 
     async def close(self) -> None:
         for task in list(self._tasks):
