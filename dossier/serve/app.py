@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 from contextlib import asynccontextmanager
 from pathlib import Path
+from urllib.parse import quote, urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -36,6 +37,12 @@ log = logging.getLogger("dossier.serve")
 
 HERE = Path(__file__).parent
 YASGUI_PACKAGE = Path("node_modules") / "@zazuko" / "yasgui" / "build"
+#: Browser libraries from npm the pages use, served from node_modules/ (never a CDN): URL name -> folder.
+VENDOR = {
+    "vis-timeline": Path("node_modules") / "vis-timeline" / "standalone" / "umd",
+    "vis-timeline-css": Path("node_modules") / "vis-timeline" / "styles",
+    "cytoscape": Path("node_modules") / "cytoscape" / "dist",
+}
 TITLE = "Dossier SPARQL endpoint"
 ABOUT = "A sourced knowledge graph of organizations, designations, events and statements; every fact cites its quote."
 
@@ -55,12 +62,12 @@ WRITES = ("PUT", "DELETE", "PATCH")
 FORMAT_PARAM = {"html": "html", "turtle": "text/turtle", "jsonld": "application/ld+json", "ntriples": "application/n-triples"}
 
 
-def yasgui_dir(root: Path) -> Path:
-    """Where `npm ci` put YASGUI's build: under the project root, else beside the package."""
+def node_dir(root: Path, folder: Path) -> Path:
+    """Where `npm ci` put a package's ``folder``: under the project root, else beside the package."""
     for base in (root, HERE.parent.parent):
-        if (base / YASGUI_PACKAGE / "yasgui.min.js").is_file():
-            return base / YASGUI_PACKAGE
-    return root / YASGUI_PACKAGE
+        if (base / folder).is_dir():
+            return base / folder
+    return root / folder
 
 
 def wants_html(request: Request) -> bool:
@@ -109,7 +116,9 @@ def create_app(settings: Settings, backend: QueryBackend) -> FastAPI:
     )
     app.add_middleware(BodyLimit, max_body=settings.max_body)
     app.add_middleware(HeadAsGet)
-    app.mount("/static/yasgui", StaticFiles(directory=str(yasgui_dir(settings.root)), check_dir=False), name="yasgui")
+    app.mount("/static/yasgui", StaticFiles(directory=str(node_dir(settings.root, YASGUI_PACKAGE)), check_dir=False), name="yasgui")
+    for name, folder in VENDOR.items():
+        app.mount(f"/static/{name}", StaticFiles(directory=str(node_dir(settings.root, folder)), check_dir=False), name=name)
     app.mount("/static/dossier", StaticFiles(directory=str(HERE / "static")), name="dossier-static")
 
     def error_page(request: Request, status: int, code: str, message: str, headers: dict | None = None) -> Response:
@@ -205,7 +214,11 @@ def create_app(settings: Settings, backend: QueryBackend) -> FastAPI:
     @app.api_route("/", methods=["GET", "POST"])
     async def query_page(request: Request) -> Response:
         """The query page; a SPARQL request sent here (as to rdflib-endpoint's /) is answered as at /sparql."""
-        if request.method == "POST" or b"query=" in request.scope.get("query_string", b"") or b"update=" in request.scope.get("query_string", b""):
+        query_string = request.scope.get("query_string", b"")
+        if request.method == "GET" and wants_html(request) and request.query_params.get("query"):
+            # A browser following a link to /?query=...: open the query page on that query, not raw results.
+            return RedirectResponse("/#" + urlencode({"query": request.query_params["query"]}, quote_via=quote), status_code=303)
+        if request.method == "POST" or b"query=" in query_string or b"update=" in query_string:
             response = await protocol.answer(request, backend, timeout)
             if response is not None:
                 return response
@@ -214,14 +227,15 @@ def create_app(settings: Settings, backend: QueryBackend) -> FastAPI:
             examples=pages.examples(settings.queries_dir),
             timeout=f"{timeout:g}",
             max_rows=settings.max_rows,
-            graph_base="https://w3id.org/dossier/graph/",
+            graph_base=f"{pages.BASE}graph/",
+            base=pages.BASE,
         )
         return HTMLResponse(html)
 
     # -- entity, source and fact pages ---------------------------------------------------------
     async def rdf_description(request: Request, query: str, media: str, exists: str) -> Response:
         try:
-            found = await select(backend, f"SELECT ?x WHERE {{ {exists} }} LIMIT 1", timeout)
+            found = await select(backend, exists, timeout)
             if not found:
                 return error_page(request, 404, "not-found", "the graph says nothing of this resource")
             content_type, body = await backend.run_query(query, media, timeout)
@@ -250,9 +264,9 @@ def create_app(settings: Settings, backend: QueryBackend) -> FastAPI:
             return error_page(request, 406, "not-acceptable", f"an entity can be had as: {', '.join(RESOURCE_TYPES)}")
         iri = str(pages.entity_iri(slug))
         if chosen != "html":
-            return await rdf_description(request, pages.sparql("describe-entity", iri), chosen, f"<{iri}> ?p ?x")
+            return await rdf_description(request, pages.sparql("describe-entity", this=iri), chosen, pages.sparql("exists", this=iri))
         try:
-            context = await pages.entity_context(backend, slug, timeout)
+            context = await pages.entity_context(backend, slug, timeout, pages.section_pages(request.query_params))
         except QueryFailed as failed:
             return failed_page(request, failed)
         if context is None:
@@ -268,9 +282,9 @@ def create_app(settings: Settings, backend: QueryBackend) -> FastAPI:
             return error_page(request, 406, "not-acceptable", f"a source can be had as: {', '.join(RESOURCE_TYPES)}")
         iri = str(pages.source_iri(slug))
         if chosen != "html":
-            graph = f"https://w3id.org/dossier/graph/{slug}"
-            query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
-            return await rdf_description(request, query, chosen, f"GRAPH <{graph}> {{ <{iri}> ?p ?x }}")
+            graph = str(pages.graph_iri(slug))
+            exists = pages.sparql("source-exists", this=iri, graph=graph)
+            return await rdf_description(request, pages.sparql("source-graph", graph=graph), chosen, exists)
         try:
             context = await pages.source_context(backend, slug, timeout)
         except QueryFailed as failed:
@@ -292,13 +306,13 @@ def create_app(settings: Settings, backend: QueryBackend) -> FastAPI:
             return error_page(request, 406, "not-acceptable", f"a fact can be had as: {', '.join(RESOURCE_TYPES)}")
         if chosen == "html":
             try:
-                found = await select(backend, f"SELECT ?x WHERE {{ <{iri}> ?p ?x }} LIMIT 1", timeout)
+                found = await select(backend, pages.sparql("exists", this=iri), timeout)
             except QueryFailed as failed:
                 return failed_page(request, failed)
             if not found:
                 return error_page(request, 404, "not-found", f"the graph says nothing of {iri}")
             return RedirectResponse(f"/source/{source}#fact-{fact.split('/')[0]}", status_code=303)
-        return await rdf_description(request, pages.sparql("describe-fact", iri), chosen, f"<{iri}> ?p ?x")
+        return await rdf_description(request, pages.sparql("describe-fact", this=iri), chosen, pages.sparql("exists", this=iri))
 
     # -- search, citations, reconciliation, downloads: one router each ----------------------------
     app.include_router(find.router(site))

@@ -1,34 +1,35 @@
-"""HTML and RDF pages for entities, sources and facts, built from SPARQL queries on the backend.
+"""HTML pages for entities, events, sources and the index, built from SPARQL queries on the backend.
 
-Each page runs the .rq files in sparql/ (with $this replaced by the resource's IRI, minted
-from a checked slug, so nothing from the URL reaches a query unchecked) through the same
-backend and limits as /sparql, and renders Jinja2 templates from templates/ (autoescaped).
+Each page runs the .rq files in sparql/ (their variables bound by a VALUES clause to IRIs minted
+from a checked slug) through the same backend and limits as /sparql, and renders the Jinja2
+templates of templates/ (autoescaped). Properties, roles and concepts are named by their ontology
+labels; the facts about an entity are grouped by kind (see facts.py).
 """
 
 from __future__ import annotations
 
 import re
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 
-from ..namespace import BASE, SLUG, entity_iri, fact_iri, source_iri
+from ..namespace import BASE, DOS, SLUG, entity_iri, fact_iri, graph_iri, source_iri
 from ..serialize import PREFIXES
+from . import neighbourhood
 from .backend import QueryBackend, select
+from .facts import Fact, add_quote, by_role, columns, facts_about, paged, quote_of, role_rank
+from .terms import WIKIDATA, Labels, Term, ontology_labels, sparql, value_of
 
 HERE = Path(__file__).parent
-SPARQL = HERE / "sparql"
 FACT_PATH = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 
-DOS = PREFIXES["dos"]
 RDF_TYPE = PREFIXES["rdf"] + "type"
 SKOS = PREFIXES["skos"]
 SCHEMA = PREFIXES["schema"]
 RDFS = PREFIXES["rdfs"]
 OA = PREFIXES["oa"]
-WIKIDATA = "http://www.wikidata.org/entity/"
 GRAPH = BASE + "graph/"
 INFERRED = GRAPH + "inferred/"  # each source's and the registry's OWL-RL inferences: graph/inferred/<name>
 
@@ -38,12 +39,30 @@ def _derived(graph: str) -> bool:
     return graph.startswith(INFERRED) or graph == GRAPH + "ontology"
 
 
-#: Properties the entity page shows in its header, not in the table of other statements.
+#: Properties the entity page shows in its summary card, not among its background statements.
 HEADER_PROPERTIES = {
     RDFS + "label", SKOS + "prefLabel", SKOS + "altLabel", SCHEMA + "name", SCHEMA + "identifier",
-    SCHEMA + "description", SKOS + "exactMatch", DOS + "wikidataStatus", SCHEMA + "text",
+    SCHEMA + "description", SKOS + "exactMatch", str(DOS.wikidataStatus), SCHEMA + "text", RDF_TYPE,
 }
-FACT_CLASSES = {DOS + "Statement": "Statement", DOS + "Designation": "Designation", DOS + "Participation": "Participation"}
+#: How many items one section of an entity page shows at a time.
+PAGE_SIZE = 25
+#: The sections of an entity page, in order: key (also its ?key=N page parameter) and title.
+SECTIONS = OrderedDict(
+    [
+        ("participants", "Participants by role"),
+        ("events", "Events it took part in"),
+        ("designations", "Designations"),
+        ("statements-by", "Statements it made"),
+        ("statements-to", "Statements addressed to it"),
+        ("statements-about", "Statements about it"),
+        ("other-facts", "Other facts"),
+        ("values", "What sources give for it"),
+        ("mentions", "Where sources name it"),
+    ]
+)
+DESIGNATION_COLUMNS = tuple(
+    str(p) for p in (DOS.authority, DOS.designee, DOS.designationType, DOS.listName, DOS.status, DOS.listingDate)
+) + (SCHEMA + "startDate", SCHEMA + "endDate")
 
 templates = jinja2.Environment(
     loader=jinja2.FileSystemLoader(str(HERE / "templates")),
@@ -51,101 +70,88 @@ templates = jinja2.Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+templates.globals["dos"] = DOS
+#: Properties a fact card shows as its heading and first line, so not again in its list of properties.
+templates.globals["card_heading"] = {str(DOS.content), str(DOS.statementType)}
 
 
-def sparql(name: str, this: str | None = None) -> str:
-    """The text of sparql/<name>.rq, with $this bound to the IRI ``this``."""
-    text = (SPARQL / f"{name}.rq").read_text(encoding="utf-8")
-    return text.replace("$this", f"<{this}>") if this else text
+def section_pages(params) -> dict[str, int]:
+    """Which page of each section to show, from the query string (``?statements-about=2``); bad numbers mean 1."""
+    out = {}
+    for key in SECTIONS:
+        value = params.get(key)
+        if value and value.isdigit() and len(value) < 7:
+            out[key] = int(value)
+    return out
 
 
-def curie(iri: str) -> str:
-    """A short name for an IRI using the project's prefixes (the IRI itself when none fits)."""
-    for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
-        if iri.startswith(ns) and len(iri) > len(ns):
-            return f"{prefix}:{iri[len(ns):]}"
-    return iri
+def _group(facts: list[Fact]) -> dict[str, list[Fact]]:
+    """The entity's facts by section key; a statement by the entity is not listed again as about it."""
+    groups: dict[str, list[Fact]] = {key: [] for key in SECTIONS}
+    for f in facts:
+        roles = set(f.roles)
+        if f.cls == str(DOS.Participation):
+            if str(DOS.inEvent) in roles:
+                groups["participants"].append(f)
+            if roles - {str(DOS.inEvent)}:
+                groups["events"].append(f)
+        elif f.cls == str(DOS.Designation):
+            groups["designations"].append(f)
+        elif f.cls == str(DOS.Statement):
+            if str(DOS.speaker) in roles:
+                groups["statements-by"].append(f)
+            elif str(DOS.addressee) in roles:
+                groups["statements-to"].append(f)
+            else:
+                groups["statements-about"].append(f)
+        else:
+            groups["other-facts"].append(f)
+    return groups
 
 
-def local_href(iri: str) -> str | None:
-    """The path on this server of a Dossier IRI (entities, sources, facts), or None."""
-    if not iri.startswith(BASE):
-        return None
-    rest = iri[len(BASE):]
-    if rest.startswith(("id/", "source/", "fact/")):
-        return "/" + rest
-    return None
+async def _values_and_mentions(backend: QueryBackend, iri: str, labels: Labels, timeout: float) -> tuple[list[dict], list[dict]]:
+    """Each value sources give for the entity (with how many state it, and whether they disagree), and its mentions."""
+    agreement: dict[tuple[str, str], dict] = {}
+    for row in await select(backend, sparql("entity-agreement", this=iri), timeout):
+        agreement[(row["property"]["value"], row["value"]["value"])] = {
+            "count": int(row["count"]["value"]),
+            "independent": int(row["independent"]["value"]) if "independent" in row else None,
+            "disagreement": "disagreement" in row,
+        }
+    values: OrderedDict[tuple, dict] = OrderedDict()
+    mentions: list[dict] = []
+    for row in await select(backend, sparql("entity-evidence", this=iri), timeout):
+        quote = quote_of(row, labels)
+        source = Term.of(row["source"], row["sourceName"])
+        if "property" in row:
+            prop, value = row["property"]["value"], row["value"]["value"]
+            entry = values.setdefault(
+                (prop, value, row["source"]["value"]),
+                {
+                    "property": labels(prop),
+                    "value": Term.of(row["value"], row.get("valueLabel"), labels),
+                    "source": source,
+                    "quotes": [],
+                    "agreement": agreement.get((prop, value)),
+                    "disputed": any(a["disagreement"] for (p, _), a in agreement.items() if p == prop),
+                },
+            )
+            add_quote(entry["quotes"], quote)
+        elif row["motivation"]["value"] == OA + "identifying":
+            mentions.append({"source": source, "quote": quote})
+    return list(values.values()), mentions
 
 
-def value_of(binding: dict | None) -> str | None:
-    return binding["value"] if binding else None
+async def entity_context(backend: QueryBackend, slug: str, timeout: float, pages: dict[str, int] | None = None) -> dict | None:
+    """Everything the entity page shows, or None if the graph says nothing of the entity.
 
-
-@dataclass
-class Term:
-    """A value to show: text, an optional link, and whether it links off this server."""
-
-    text: str
-    href: str | None = None
-    external: bool = False
-    note: str | None = None
-
-    @classmethod
-    def of(cls, binding: dict, label: dict | None = None) -> "Term":
-        value = binding["value"]
-        if binding["type"] != "uri":
-            note = binding.get("xml:lang") or (curie(binding["datatype"]) if "datatype" in binding else None)
-            return cls(value, note=note)
-        href = local_href(value)
-        text = value_of(label) or curie(value)
-        if href:
-            return cls(text, href)
-        if value.startswith(WIKIDATA):
-            return cls(text, "https://www.wikidata.org/wiki/" + value[len(WIKIDATA):], True)
-        return cls(text, value if value.startswith(("http://", "https://")) else None, True)
-
-
-@dataclass
-class Quote:
-    exact: str
-    prefix: str = ""
-    suffix: str = ""
-    claimant: Term | None = None
-    start: int = 0
-
-
-@dataclass
-class Fact:
-    iri: str
-    kind: str
-    label: str
-    role: str = ""
-    source: Term | None = None
-    quotes: list[Quote] = field(default_factory=list)
-
-    @property
-    def href(self) -> str:
-        return local_href(self.iri) or self.iri
-
-
-def _quote(row: dict) -> Quote | None:
-    if "exact" not in row:
-        return None
-    claimant = Term.of(row["claimant"], row.get("claimantLabel")) if "claimant" in row else None
-    return Quote(row["exact"]["value"], value_of(row.get("prefix")) or "", value_of(row.get("suffix")) or "", claimant, int(row["start"]["value"]))
-
-
-def _add_quote(quotes: list[Quote], quote: Quote | None) -> None:
-    if quote and not any((q.exact, q.start, q.claimant) == (quote.exact, quote.start, quote.claimant) for q in quotes):
-        quotes.append(quote)
-
-
-async def entity_context(backend: QueryBackend, slug: str, timeout: float) -> dict | None:
-    """Everything the entity page shows, or None if the graph says nothing of the entity."""
+    ``pages`` gives, per section key, which page of that section to show (1 when absent).
+    """
     iri = str(entity_iri(slug))
-    rows = await select(backend, sparql("entity", iri), timeout)
+    rows = await select(backend, sparql("entity", this=iri), timeout)
     if not rows:
         return None
+    labels = await ontology_labels(backend, timeout)
     by_property: dict[str, list[dict]] = {}
     for row in rows:
         by_property.setdefault(row["property"]["value"], []).append(row)
@@ -153,70 +159,57 @@ async def entity_context(backend: QueryBackend, slug: str, timeout: float) -> di
     def first(prop: str) -> str | None:
         return next((r["value"]["value"] for r in by_property.get(prop, [])), None)
 
-    aliases = sorted({r["value"]["value"] for r in by_property.get(SKOS + "altLabel", [])})
-    wikidata = [r["value"]["value"] for r in by_property.get(SKOS + "exactMatch", []) if r["value"]["value"].startswith(WIKIDATA)]
     classes = sorted(
         {
-            curie(r["value"]["value"]).split(":")[-1]
+            labels(r["value"]["value"])
             for r in by_property.get(RDF_TYPE, [])
-            if r["value"]["value"].startswith(DOS) and not r["graph"]["value"].startswith(INFERRED)
+            if r["value"]["value"].startswith(str(DOS)) and not _derived(r["graph"]["value"])
         }
     )
-    others, seen = [], set()
+    background, seen = [], set()
     for row in rows:
         prop, graph = row["property"]["value"], row["graph"]["value"]
-        if prop in HEADER_PROPERTIES or prop == RDF_TYPE or _derived(graph):
+        if prop in HEADER_PROPERTIES or _derived(graph) or (prop, row["value"]["value"], graph) in seen:
             continue
-        key = (prop, row["value"]["value"], graph)
-        if key in seen:
-            continue
-        seen.add(key)
+        seen.add((prop, row["value"]["value"], graph))
         source = graph[len(GRAPH):] if graph.startswith(GRAPH) else graph
         source_term = Term(source, f"/source/{source}") if SLUG.match(source) and source != "entities" else None
-        others.append({"property": curie(prop), "value": Term.of(row["value"], row.get("valueLabel")), "source": source_term})
-    others.sort(key=lambda o: (o["property"], o["value"].text))
+        background.append({"property": labels(prop), "value": Term.of(row["value"], row.get("valueLabel"), labels), "source": source_term})
+    background.sort(key=lambda o: (o["property"], o["value"].text))
 
-    facts: OrderedDict[str, Fact] = OrderedDict()
-    for row in await select(backend, sparql("entity-facts", iri), timeout):
-        key = row["fact"]["value"]
-        fact = facts.get(key)
-        if fact is None:
-            fact = facts[key] = Fact(
-                key,
-                FACT_CLASSES.get(row["class"]["value"], curie(row["class"]["value"])),
-                row["factLabel"]["value"],
-                curie(row["role"]["value"]),
-                Term.of(row["source"], row["sourceName"]),
-            )
-        _add_quote(fact.quotes, _quote(row))
-
-    values: OrderedDict[tuple, dict] = OrderedDict()
-    mentions: list[dict] = []
-    for row in await select(backend, sparql("entity-evidence", iri), timeout):
-        quote = _quote(row)
-        source = Term.of(row["source"], row["sourceName"])
-        if "property" in row:
-            key = (row["property"]["value"], row["value"]["value"], row["source"]["value"])
-            entry = values.setdefault(
-                key, {"property": curie(row["property"]["value"]), "value": Term.of(row["value"], row.get("valueLabel")), "source": source, "quotes": []}
-            )
-            _add_quote(entry["quotes"], quote)
-        elif row["motivation"]["value"] == OA + "identifying":
-            mentions.append({"source": source, "quote": quote})
+    facts = list((await facts_about(backend, [iri], labels, timeout))[iri].values())
+    groups = _group(facts)
+    groups["events"].sort(key=lambda f: role_rank(f, labels))
+    values, mentions = await _values_and_mentions(backend, iri, labels, timeout)
+    groups["values"], groups["mentions"] = values, mentions
+    pages = pages or {}
+    sections = {key: paged(key, title, groups[key], pages.get(key, 1), PAGE_SIZE) for key, title in SECTIONS.items()}
+    sections["participants"].extra["by_role"] = by_role(sections["participants"].items, labels)
+    sections["designations"].extra["columns"] = columns(groups["designations"], iri, labels, DESIGNATION_COLUMNS)
+    disputed = sorted({v["property"] for v in values if v["disputed"]})
 
     label = first(SKOS + "prefLabel") or first(RDFS + "label") or slug
+    wikidata = [r["value"]["value"] for r in by_property.get(SKOS + "exactMatch", []) if r["value"]["value"].startswith(WIKIDATA)]
+    view = await neighbourhood.views(backend, iri, label, facts, groups, labels, timeout)
     return {
         "iri": iri,
+        "slug": slug,
         "label": label,
         "classes": classes,
         "description": first(SCHEMA + "description"),
-        "aliases": aliases,
+        "aliases": sorted({r["value"]["value"] for r in by_property.get(SKOS + "altLabel", [])}),
         "wikidata": [(w[len(WIKIDATA):], "https://www.wikidata.org/wiki/" + w[len(WIKIDATA):]) for w in wikidata],
-        "wikidata_status": first(DOS + "wikidataStatus"),
-        "others": others,
-        "facts": list(facts.values()),
-        "values": list(values.values()),
-        "mentions": mentions,
+        "counts": [(k, SECTIONS[k], len(groups[k])) for k in SECTIONS if groups[k]],
+        "fact_count": len(facts),
+        "sources": len({f.source.iri for f in facts} | {v["source"].iri for v in values} | {m["source"].iri for m in mentions}),
+        "sections": [sections[k] for k in SECTIONS],
+        "background": background,
+        "disputed": disputed,
+        "labels": labels,
+        "timeline": view["timeline"],
+        "network": view["network"],
+        "timeline_count": len(view["timeline"]["items"]),
+        "network_count": len(view["network"]["nodes"]),
     }
 
 
@@ -250,9 +243,10 @@ def highlight(text: str, spans: list[tuple[int, int, int]]) -> list[tuple[str, l
 async def source_context(backend: QueryBackend, slug: str, timeout: float) -> dict | None:
     """Everything the source page shows, or None if the graph holds no such source."""
     iri = str(source_iri(slug))
-    rows = await select(backend, sparql("entity", iri), timeout)
+    rows = await select(backend, sparql("entity", this=iri), timeout)
     if not any(r["property"]["value"] == SCHEMA + "text" for r in rows):
         return None
+    labels = await ontology_labels(backend, timeout)
     meta: dict[str, list[Term]] = {}
     text = ""
     for row in rows:
@@ -262,17 +256,17 @@ async def source_context(backend: QueryBackend, slug: str, timeout: float) -> di
             continue
         if _derived(row["graph"]["value"]) or prop in (RDFS + "label", SCHEMA + "identifier"):
             continue
-        term = Term.of(row["value"], row.get("valueLabel"))
-        if prop == RDF_TYPE and not row["value"]["value"].startswith(DOS):
+        term = Term.of(row["value"], row.get("valueLabel"), labels)
+        if prop == RDF_TYPE and not row["value"]["value"].startswith(str(DOS)):
             continue
-        terms = meta.setdefault(curie(prop), [])
+        terms = meta.setdefault("type" if prop == RDF_TYPE else labels(prop), [])
         if term not in terms:
             terms.append(term)
-    title = meta.pop("schema:name", [Term(slug)])[0].text
+    title = meta.pop(labels(SCHEMA + "name"), [Term(slug)])[0].text
 
     evidence: list[Evidence] = []
     seen: set[str] = set()
-    for row in await select(backend, sparql("source-evidence", iri), timeout):
+    for row in await select(backend, sparql("source-evidence", this=iri), timeout):
         key = row["evidence"]["value"]
         if key in seen:
             continue
@@ -282,14 +276,14 @@ async def source_context(backend: QueryBackend, slug: str, timeout: float) -> di
             Evidence(
                 n=len(evidence) + 1,
                 iri=key,
-                body=Term.of(row["body"], row.get("bodyLabel")),
-                kind=FACT_CLASSES.get(cls, curie(cls).split(":")[-1]),
+                body=Term.of(row["body"], row.get("bodyLabel"), labels),
+                kind=labels(cls),
                 exact=row["exact"]["value"],
                 start=int(row["start"]["value"]),
                 end=int(row["end"]["value"]),
-                claimant=Term.of(row["claimant"], row.get("claimantLabel")),
-                property=curie(row["property"]["value"]) if "property" in row else None,
-                value=Term.of(row["value"], row.get("valueLabel")) if "value" in row else None,
+                claimant=Term.of(row["claimant"], row.get("claimantLabel"), labels),
+                property=labels(row["property"]["value"]) if "property" in row else None,
+                value=Term.of(row["value"], row.get("valueLabel"), labels) if "value" in row else None,
                 mention=row["motivation"]["value"] == OA + "identifying",
             )
         )
@@ -325,9 +319,10 @@ async def index_context(backend: QueryBackend, timeout: float) -> dict:
         {"term": Term.of(r["source"], r["name"]), "date": value_of(r.get("date")), "publisher": value_of(r.get("publisherLabel"))}
         for r in await select(backend, sparql("sources"), timeout)
     ]
+    labels = await ontology_labels(backend, timeout)
     entities: OrderedDict[str, list[Term]] = OrderedDict()
     for r in await select(backend, sparql("entities"), timeout):
-        entities.setdefault(curie(r["class"]["value"]).split(":")[-1], []).append(Term.of(r["entity"], r["label"]))
+        entities.setdefault(labels(r["class"]["value"]), []).append(Term.of(r["entity"], r["label"]))
     return {"sources": sources, "entities": list(entities.items())}
 
 
@@ -346,14 +341,8 @@ def render(template: str, **context) -> str:
     return templates.get_template(template).render(**context)
 
 
-def fact_redirect(source: str, fact: str) -> str | None:
-    """Where a fact's page is: its entry on its source's page; None for a malformed path."""
-    if not (SLUG.match(source) and FACT_PATH.match(fact)):
-        return None
-    return f"/source/{source}#fact-{fact}"
-
-
 def checked_fact_iri(source: str, fact: str) -> str | None:
+    """The IRI of the fact at /fact/<source>/<fact>, or None when the path is not one a fact can have."""
     if not (SLUG.match(source) and all(FACT_PATH.match(part) for part in fact.split("/"))):
         return None
     return str(fact_iri(source, fact))

@@ -1,0 +1,142 @@
+// The entity page's timeline (vis-timeline) and network view (cytoscape), both served from this server.
+// Their data is in the page as JSON; every item opens its quotes in a side panel, built with textContent only.
+(function () {
+  "use strict";
+
+  function data(id) {
+    const el = document.getElementById(id);
+    return el ? JSON.parse(el.textContent) : null;
+  }
+
+  function el(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = text;
+    return node;
+  }
+
+  function link(text, href) {
+    if (!href) return el("span", null, text);
+    const a = el("a", null, text);
+    a.href = href;
+    return a;
+  }
+
+  const panel = document.getElementById("quotes-panel");
+
+  // Opens the side panel: a title (a link to the item's page when it has one) and each quote in its context.
+  function showQuotes(title, href, quotes) {
+    if (!panel) return;
+    const heading = panel.querySelector(".panel-title");
+    heading.replaceChildren(link(title, href));
+    const body = panel.querySelector(".panel-body");
+    body.replaceChildren();
+    if (!quotes.length) body.appendChild(el("p", "none", "No quote recorded for this item."));
+    quotes.forEach(function (q) {
+      const block = el("blockquote", "quote");
+      block.appendChild(el("span", "context", "…" + (q.prefix || "")));
+      block.appendChild(el("mark", null, q.exact));
+      block.appendChild(el("span", "context", (q.suffix || "") + "…"));
+      body.appendChild(block);
+      const cite = el("p", "claim");
+      if (q.fact) {
+        cite.appendChild(link(q.fact, q.factHref));
+        cite.appendChild(document.createTextNode(" · "));
+      }
+      cite.appendChild(document.createTextNode("source: "));
+      cite.appendChild(link(q.source, q.sourceHref));
+      if (q.claimant) cite.appendChild(document.createTextNode(" · claimed by " + q.claimant));
+      body.appendChild(cite);
+    });
+    panel.hidden = false;
+  }
+
+  if (panel) {
+    panel.querySelector(".close").addEventListener("click", function () { panel.hidden = true; });
+  }
+
+  // -- timeline ------------------------------------------------------------------------------
+  const timeline = data("timeline-data");
+  const timelineBox = document.getElementById("timeline");
+  if (timeline && timeline.items.length && timelineBox && window.vis) {
+    const byId = {};
+    const items = timeline.items.map(function (item) {
+      byId[item.id] = item;
+      const content = el("span", null, item.date + " · " + item.content);
+      return {
+        id: item.id,
+        start: item.start,
+        end: item.end,
+        type: item.end ? "range" : "point",
+        content: content,
+        title: item.date + " · " + item.content,
+        className: "kind-" + item.kind.toLowerCase().replace(/[^a-z]+/g, "-"),
+      };
+    });
+    const view = new vis.Timeline(timelineBox, items, {
+      stack: true,
+      maxHeight: 420,
+      zoomKey: "ctrlKey",
+      selectable: true,
+      showTooltips: false,
+      orientation: "top",
+    });
+    view.on("select", function (props) {
+      const item = byId[props.items[0]];
+      if (item) showQuotes(item.date + " · " + item.content, item.href, item.quotes);
+    });
+    window.dossierTimeline = view;
+  }
+
+  // -- network -------------------------------------------------------------------------------
+  const network = data("network-data");
+  const networkBox = document.getElementById("network");
+  if (network && network.edges.length && networkBox && window.cytoscape) {
+    const edgesById = {};
+    const nodesById = {};
+    const elements = [];
+    network.nodes.forEach(function (n) {
+      nodesById[n.id] = n;
+      elements.push({ data: { id: n.id, label: n.label, kind: n.kind, hop: n.hop } });
+    });
+    network.edges.forEach(function (e) {
+      edgesById[e.id] = e;
+      elements.push({ data: { id: e.id, source: e.source, target: e.target, label: e.label, kind: e.kind } });
+    });
+    const cy = cytoscape({
+      container: networkBox,
+      elements: elements,
+      wheelSensitivity: 0.3,
+      minZoom: 0.2,
+      maxZoom: 1.4,
+      style: [
+        { selector: "node", style: { label: "data(label)", "font-size": 10, "text-wrap": "wrap", "text-max-width": 110, "background-color": "#7f93ad", width: 18, height: 18, color: "#1d2430" } },
+        { selector: "node[hop = 0]", style: { "background-color": "#c0392b", width: 30, height: 30, "font-weight": "bold", "font-size": 12 } },
+        { selector: 'node[kind = "Event"]', style: { shape: "round-rectangle", "background-color": "#e0a800" } },
+        { selector: 'node[kind = "Person"]', style: { "background-color": "#2e86c1" } },
+        { selector: 'node[kind = "Place"]', style: { shape: "diamond", "background-color": "#27ae60" } },
+        { selector: "edge", style: { width: 1.5, "curve-style": "bezier", "target-arrow-shape": "triangle", "arrow-scale": 0.8, label: "data(label)", "font-size": 8, color: "#5b6677", "text-rotation": "autorotate", "line-color": "#9aa7b8", "target-arrow-color": "#9aa7b8" } },
+        { selector: 'edge[kind = "participation"]', style: { "line-color": "#e0a800", "target-arrow-color": "#e0a800" } },
+        { selector: 'edge[kind = "designation"]', style: { "line-color": "#c0392b", "target-arrow-color": "#c0392b", width: 2.5 } },
+        { selector: 'edge[kind = "statement"]', style: { "line-color": "#2e86c1", "target-arrow-color": "#2e86c1" } },
+        { selector: 'edge[kind = "claim"]', style: { "line-color": "#8e44ad", "target-arrow-color": "#8e44ad", "line-style": "dashed", width: 2.5 } },
+        { selector: ":selected", style: { "overlay-color": "#1f5fa8", "overlay-opacity": 0.25 } },
+      ],
+      layout: { name: "cose", animate: false, randomize: false, nodeRepulsion: 9000, idealEdgeLength: 90, padding: 20 },
+    });
+    cy.on("tap", "edge", function (evt) {
+      const e = edgesById[evt.target.id()];
+      const from = nodesById[e.source], to = nodesById[e.target];
+      showQuotes(from.label + " — " + e.label + " — " + to.label, null, e.quotes);
+    });
+    cy.on("tap", "node", function (evt) {
+      const n = nodesById[evt.target.id()];
+      const quotes = [];
+      network.edges.forEach(function (e) {
+        if (e.source === n.id || e.target === n.id) e.quotes.forEach(function (q) { quotes.push(q); });
+      });
+      showQuotes(n.label, n.href, quotes);
+    });
+    window.dossierNetwork = cy;
+  }
+})();
