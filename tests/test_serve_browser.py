@@ -1,12 +1,14 @@
 """A real headless Chromium (Debian's) on the query page and an entity page, with the network cut off.
 
 Every request not addressed to the test server is aborted and recorded; none may be attempted.
-Screenshots go to a scratch folder; with DOSSIER_SCREENSHOTS=1 they refresh docs/query-page.png and
-docs/entity-page.png for the README (kept out of ordinary runs so a test run leaves the tree clean).
+Screenshots go to a scratch folder; with DOSSIER_SCREENSHOTS=1 they refresh docs/query-page.png,
+docs/entity-page.png and docs/entity-views.png for the README, from a server on its normal settings
+(kept out of ordinary runs so a test run leaves the tree clean).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
@@ -71,6 +73,90 @@ def example_with_rows(served) -> int:
     raise AssertionError("no example query gives rows")
 
 
+@pytest.fixture(scope="module")
+def showcase(served, tmp_path_factory):
+    """The server the README screenshots show: with DOSSIER_SCREENSHOTS=1 one on default settings, else the test server."""
+    if os.environ.get("DOSSIER_SCREENSHOTS") != "1":
+        yield served
+        return
+    from conftest import copy_project
+    from serve_support import Server
+
+    server = Server(copy_project(tmp_path_factory.mktemp("showcase")), "--no-build").start()
+    yield server
+    server.stop()
+
+
+def routed(browser, url: str, width: int = 1280, height: int = 860):
+    """A page whose network reaches ``url`` only; ``page.outside`` lists what it tried beyond, ``page.errors`` its script errors."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    pg = context.new_page()
+    pg.outside, pg.errors = [], []
+
+    def route(r):
+        if r.request.url.startswith(url + "/"):
+            r.continue_()
+        else:
+            pg.outside.append(r.request.url)
+            r.abort()
+
+    context.route("**/*", route)
+    pg.on("pageerror", lambda exc: pg.errors.append(str(exc)))
+    return context, pg
+
+
+def run_first_example(pg) -> None:
+    pg.wait_for_selector(".yasgui .tabsList .tab")
+    pg.locator(".tabPanel.active .yasqe_queryButton").click()
+    pg.locator(".tabPanel.active .yasr table.dataTable tbody tr").first.wait_for(timeout=20_000)
+
+
+def test_query_results_link_to_this_server_and_show_literals_plainly(served, page):
+    """Result IRIs open this server's pages in the same tab; no "x"@en or ^^xsd; the quote column fits at 1280 px."""
+    served.wait_idle()
+    page.goto(served.url + "/")
+    run_first_example(page)
+    table = page.locator(".tabPanel.active .yasr table.dataTable")
+    links = table.locator("tbody a.iri")
+    assert links.count() >= 1
+    for i in range(links.count()):
+        href = links.nth(i).get_attribute("href")
+        assert href.startswith("/") and links.nth(i).get_attribute("target") != "_blank", href
+    cells = table.locator("tbody td .nonIri")
+    assert cells.count() >= 1
+    for i in range(cells.count()):
+        text = cells.nth(i).inner_text()
+        assert "^^" not in text and not text.startswith('"'), text
+    headers = [h.strip() for h in table.locator("thead th").all_inner_texts()]
+    quote = table.locator("thead th").nth(headers.index("quote")).bounding_box()
+    assert quote["x"] + quote["width"] <= 1280 and quote["width"] >= 200, quote
+    links.first.click()
+    page.wait_for_selector(".card.summary h1")
+    assert page.url.startswith(served.url + "/")
+    assert page.outside == [] and page.errors == []
+
+
+def test_share_link_reopens_the_query_page_with_the_query(served, browser):
+    served.wait_idle()
+    context, pg = routed(browser, served.url)
+    pg.goto(served.url + "/")
+    pg.wait_for_selector(".yasgui .tabsList .tab")
+    marker = "# shared from a test"
+    pg.evaluate("m => { const t = window.dossierYasgui.getTab(); t.setQuery(t.getQuery() + '\\n' + m); }", marker)
+    pg.locator(".tabPanel.active .yasqe_share").click()
+    link = pg.locator(".tabPanel.active .yasqe_sharePopup input").first.input_value()
+    assert link.startswith(served.url + "/")
+    other_context, other = routed(browser, served.url)
+    other.goto(link)
+    other.wait_for_selector(".yasgui .tabsList .tab")
+    assert marker in other.evaluate("() => window.dossierYasgui.getTab().getQuery()")
+    other.locator(".tabPanel.active .yasr table.dataTable tbody tr").first.wait_for(timeout=20_000)
+    assert other.title().startswith("SPARQL query")
+    assert pg.outside == [] and other.outside == [] and other.errors == []
+    other_context.close()
+    context.close()
+
+
 def test_query_page_runs_an_example_offline(served, page):
     served.wait_idle()
     index = example_with_rows(served)
@@ -84,9 +170,67 @@ def test_query_page_runs_an_example_offline(served, page):
     rows.first.wait_for(timeout=20_000)
     assert "No data" not in rows.first.inner_text()
     assert rows.count() >= 1
-    page.screenshot(path=str(SHOTS / "query-page.png"))
     assert page.outside == [], f"the query page tried to reach: {page.outside}"
     assert page.errors == []
+
+
+def test_readme_screenshots(showcase, browser):
+    """docs/query-page.png, docs/entity-page.png and docs/entity-views.png, from a server on its normal settings."""
+    showcase.wait_idle()
+    context, pg = routed(browser, showcase.url)
+    pg.goto(showcase.url + "/")
+    run_first_example(pg)
+    pg.screenshot(path=str(SHOTS / "query-page.png"))
+    pg.goto(showcase.url + "/id/mek")
+    pg.wait_for_selector(".card.summary")
+    pg.screenshot(path=str(SHOTS / "entity-page.png"))
+    pg.goto(showcase.url + "/id/mek#timeline-view")
+    pg.wait_for_function("() => window.dossierNetwork && document.querySelectorAll('#timeline .vis-item').length > 0")
+    pg.evaluate("() => window.dossierTimeline.setSelection([1])")
+    pg.locator("#timeline .vis-item").first.click()
+    pg.wait_for_selector("#quotes-panel:not([hidden]) mark")
+    pg.screenshot(path=str(SHOTS / "entity-views.png"))
+    assert pg.outside == [] and pg.errors == []
+    context.close()
+
+
+def test_timeline_and_network_open_their_quotes(served, page):
+    """The MEK's timeline and network: drawn from the page's data, each item opening its quotes, the network capped."""
+    served.wait_idle()
+    page.goto(served.url + "/id/mek")
+    timeline = json.loads(page.locator("#timeline-data").text_content())
+    network = json.loads(page.locator("#network-data").text_content())
+    page.wait_for_function("() => window.dossierNetwork && document.querySelectorAll('#timeline .vis-item').length > 0")
+    assert timeline["items"] and all(item["quotes"] for item in timeline["items"])
+    page.locator("#timeline .vis-item").first.click()
+    panel = page.locator("#quotes-panel")
+    panel.locator("mark").first.wait_for()
+    assert panel.locator("a[href^='/source/']").count() >= 1
+    page.locator("#quotes-panel .close").click()
+    assert panel.is_hidden()
+
+    assert page.evaluate("() => window.dossierNetwork.nodes().length") == len(network["nodes"]) <= 60
+    if network["total"] > len(network["nodes"]):
+        assert "capped" in page.locator(".cap-message").inner_text()
+    kinds = {e["kind"] for e in network["edges"]}
+    assert {"participation", "designation", "statement"} <= kinds, kinds
+    page.evaluate("() => window.dossierNetwork.edges()[0].emit('tap')")
+    panel.locator("mark").first.wait_for()
+    assert page.outside == [] and page.errors == []
+
+
+def test_claim_chains_are_their_own_kind_of_edge(served, page):
+    """A statement that passes on another's claim draws a 'reports' edge from its speaker to the original speaker."""
+    chain = HTTP.post(
+        served.url + "/sparql",
+        data={"query": "PREFIX dos: <https://w3id.org/dossier/ontology#> SELECT ?who WHERE { ?s dos:reports ?r ; dos:speaker ?who . ?r dos:speaker ?other } LIMIT 1"},
+    ).json()["results"]["bindings"]
+    assert chain, "the corpus has a reported statement"
+    page.goto(served.url + chain[0]["who"]["value"].replace("https://w3id.org/dossier", ""))
+    network = json.loads(page.locator("#network-data").text_content())
+    assert any(e["kind"] == "claim" and e["label"] == "reports" for e in network["edges"])
+    page.wait_for_function("() => window.dossierNetwork")
+    assert page.evaluate("() => window.dossierNetwork.edges('[kind = \"claim\"]').length") >= 1
 
 
 def test_entity_page_in_a_browser(served, page):
@@ -101,9 +245,8 @@ def test_entity_page_in_a_browser(served, page):
     slug = busiest[0]["e"]["value"].rsplit("/", 1)[-1] if busiest else "irgc"
     page.goto(f"{served.url}/id/{slug}")
     assert page.locator("h1").inner_text()
-    assert page.locator(".fact").count() >= 1
+    assert page.locator(".facts-section").count() >= 1
     assert page.locator("mark").count() >= 1
-    page.screenshot(path=str(SHOTS / "entity-page.png"))
-    page.locator(".fact .source a").first.click()
+    page.locator(".facts-section a[href^='/source/']").first.click()
     page.wait_for_selector(".document a.hl")
     assert page.outside == [], f"the entity page tried to reach: {page.outside}"

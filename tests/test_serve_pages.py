@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import unquote
 
 import pytest
 from rdflib import Graph, Literal, URIRef
@@ -13,6 +15,7 @@ from rdflib.namespace import SKOS
 from dossier.serve import formats, policy
 from dossier.serve.freshness import stale_reason
 from dossier.serve.pages import highlight
+from dossier.serve.terms import sparql
 from serve_support import HTTP
 
 ID = "https://w3id.org/dossier/id/"
@@ -59,16 +62,105 @@ def test_entity_page_shows_labels_aliases_wikidata_and_facts_with_quotes(served)
     assert linked["label"]["value"].replace("'", "&#39;") in page
     assert linked["alias"]["value"].replace("'", "&#39;") in page
     assert f"https://www.wikidata.org/wiki/{qid}" in page
-    assert "Facts about it" in page and "<mark>" in page and "/source/" in page
+    assert 'class="card summary"' in page and "<mark>" in page and "/source/" in page
     assert "content-security-policy" in r.headers
 
 
-def test_entity_page_with_every_fact_about_it(served):
-    irgc = ID + "irgc"
-    facts = select(served, f"SELECT DISTINCT ?f ?label WHERE {{ ?f ?role <{irgc}> ; a <https://w3id.org/dossier/ontology#Fact> ; <http://www.w3.org/2000/01/rdf-schema#label> ?label }}")
-    page = HTTP.get(served.url + "/id/irgc", headers=HTML).text
+def all_pages(served, slug: str) -> str:
+    """The entity page with every page of every section it splits into pages, concatenated."""
+    first = HTTP.get(f"{served.url}/id/{slug}", headers=HTML).text
+    texts = [first]
+    for key, last in {m.group(1): int(m.group(2)) for m in re.finditer(r'href="\?([a-z-]+)=(\d+)#', first)}.items():
+        pages = {int(n) for n in re.findall(rf'href="\?{key}=(\d+)#', first)}
+        for n in sorted(pages - {1}):
+            texts.append(HTTP.get(f"{served.url}/id/{slug}?{key}={n}", headers=HTML).text)
+    return "\n".join(texts)
+
+
+@pytest.mark.parametrize("slug", ["irgc", "mek"])
+def test_entity_page_with_every_fact_about_it(served, slug):
+    iri = ID + slug
+    facts = select(served, f"SELECT DISTINCT ?f ?label WHERE {{ ?f ?role <{iri}> ; a <https://w3id.org/dossier/ontology#Fact> ; <http://www.w3.org/2000/01/rdf-schema#label> ?label }}")
+    page = all_pages(served, slug)
     for f in facts:
-        assert f["f"]["value"].replace("https://w3id.org/dossier", "") in page
+        assert f["f"]["value"].rsplit("/", 1)[-1] in page, f["f"]["value"]
+
+
+def test_entity_page_pages_long_sections(served):
+    """The MEK has more statements about it than one page shows: page 2 holds others, and a bad page number is page 1."""
+    first = HTTP.get(served.url + "/id/mek", headers=HTML).text
+    assert 'href="?statements-about=2#statements-about"' in first
+    second = HTTP.get(served.url + "/id/mek?statements-about=2", headers=HTML).text
+    ids = lambda text: set(re.findall(r'<a href="(/fact/[^"]+)"', text.split('id="statements-about"')[1].split("</section>")[0]))
+    assert ids(second) and not ids(first) & ids(second)
+    assert HTTP.get(served.url + "/id/mek?statements-about=abc", headers=HTML).status_code == 200
+
+
+def test_entity_page_groups_facts_and_names_terms_by_their_labels(served):
+    r = HTTP.get(served.url + "/id/mek", headers=HTML)
+    page = r.text
+    for heading in ("Events it took part in", "Designations", "Statements about it", "Where sources name it", "Timeline", "Network"):
+        assert f"{heading} <span" in page, heading
+    # designations: a table whose columns are the ontology's labels
+    table = page.split('<table class="facts designations">')[1].split("</table>")[0]
+    for label in ("designating authority", "status", "source", "quote"):
+        assert f"<th>{label}</th>" in table, label
+    text = re.sub(r"<[^>]+>", " ", page.split("</header>")[1].split('<script id="timeline-data"')[0])
+    for raw in ("dos:", "rdf:type", "seedFile", "as dos:about", "https://w3id.org/dossier/ontology", "no QID could be confirmed"):
+        assert raw not in text, raw
+    # no inline script: every script is a file of this server or JSON data
+    for tag in re.findall(r"<script[^>]*>", page):
+        assert 'src="/static/' in tag or 'type="application/json"' in tag, tag
+    assert "script-src 'self'" in r.headers["content-security-policy"]
+
+
+def test_mek_organised_events_lead_to_their_participants(served):
+    """The acceptance path: the MEK page lists the events it organised, each linking to an event page with every participant by role."""
+    organised = select(
+        served,
+        "PREFIX dos: <https://w3id.org/dossier/ontology#> SELECT DISTINCT ?event WHERE { "
+        "?p dos:participant <https://w3id.org/dossier/id/mek> ; dos:inEvent ?event ; dos:role ?role . "
+        "FILTER(?role IN (<https://w3id.org/dossier/ontology/role/organizer>, <https://w3id.org/dossier/ontology/role/host>)) }",
+    )
+    assert organised
+    mek = HTTP.get(served.url + "/id/mek", headers=HTML).text
+    events_table = mek.split('id="events"')[1].split("</table>")[0]
+    for row in organised:
+        event = row["event"]["value"]
+        path = event.replace("https://w3id.org/dossier", "")
+        assert f'href="{path}"' in events_table, path
+        page = HTTP.get(served.url + path, headers=HTML).text
+        section = page.split('id="participants"')[1].split("</section>")[0]
+        assert "organizer" in section or "host" in section
+        people = select(
+            served,
+            f"PREFIX dos: <https://w3id.org/dossier/ontology#> SELECT DISTINCT ?who ?source WHERE {{ "
+            f"?p dos:inEvent <{event}> ; dos:participant ?who ; <http://www.w3.org/ns/prov#wasDerivedFrom> ?source }}",
+        )
+        for person in people:
+            assert f'href="{person["who"]["value"].replace("https://w3id.org/dossier", "")}"' in section
+            assert f'href="{person["source"]["value"].replace("https://w3id.org/dossier", "")}"' in section
+        assert "<mark>" in section
+
+
+def test_a_browser_link_to_a_query_opens_the_query_page(served):
+    query = "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1"
+    r = HTTP.get(served.url + "/", params={"query": query}, headers=HTML, follow_redirects=False)
+    assert r.status_code == 303
+    assert r.headers["location"].startswith("/#query=") and unquote(r.headers["location"][len("/#query="):]) == query
+    program = HTTP.get(served.url + "/", params={"query": query}, headers={"Accept": "application/sparql-results+json"})
+    assert program.status_code == 200 and program.json()["results"]["bindings"]
+
+
+def test_page_queries_bind_iris_with_values_and_refuse_what_is_not_an_iri():
+    text = sparql("entity", this="https://w3id.org/dossier/id/mek")
+    assert text.rstrip().endswith("VALUES (?this) { (<https://w3id.org/dossier/id/mek>) }")
+    assert "$this" not in text
+    several = sparql("entity-evidence", this=["https://w3id.org/dossier/id/a", "https://w3id.org/dossier/id/b"])
+    assert "(<https://w3id.org/dossier/id/a>) (<https://w3id.org/dossier/id/b>)" in several
+    for bad in ("https://x/> } ; DROP ALL ; <y", "a b", "x\ny", ""):
+        with pytest.raises(ValueError):
+            sparql("entity", this=bad)
 
 
 @pytest.mark.parametrize("accept, fmt", [("text/turtle", "turtle"), ("application/ld+json", "json-ld")])

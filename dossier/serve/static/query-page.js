@@ -40,6 +40,9 @@
     return title.length > 36 ? title.slice(0, 35).replace(/\s+\S*$/, "") + "…" : title;
   }
   const first = examples[0];
+  // A share link carries its query in the URL (#query=...): YASGUI opens it in the active tab, which
+  // must then be left as it is (read now: YASGUI clears the fragment once it has read it).
+  const shared = /(^|[#&?])query=/.test(window.location.hash.slice(1)) || /(^|[?&])query=/.test(window.location.search);
   const yasgui = new Yasgui(document.getElementById("yasgui"), {
     requestConfig: { endpoint: endpoint, method: "POST" },
     copyEndpointOnNewTab: true,
@@ -51,7 +54,7 @@
   });
 
   const tab = yasgui.getTab();
-  if (first) {
+  if (first && !shared) {
     tab.setName(tabName(first.title));
     tab.setQuery(first.query);
   }
