@@ -43,16 +43,14 @@ def browser():
         b.close()
 
 
-@pytest.fixture
-def page(browser, served):
-    """A page whose network reaches the test server only; ``page.outside`` lists what it tried beyond."""
-    context = browser.new_context(viewport={"width": 1280, "height": 860})
+def routed(browser, url: str, width: int = 1280, height: int = 860):
+    """A page whose network reaches ``url`` only; ``page.outside`` lists what it tried beyond, ``page.errors`` its script errors."""
+    context = browser.new_context(viewport={"width": width, "height": height})
     pg = context.new_page()
-    pg.outside = []
-    pg.errors = []
+    pg.outside, pg.errors = [], []
 
     def route(r):
-        if r.request.url.startswith(served.url + "/"):
+        if r.request.url.startswith(url + "/"):
             r.continue_()
         else:
             pg.outside.append(r.request.url)
@@ -60,6 +58,13 @@ def page(browser, served):
 
     context.route("**/*", route)
     pg.on("pageerror", lambda exc: pg.errors.append(str(exc)))
+    return context, pg
+
+
+@pytest.fixture
+def page(browser, served):
+    """A page whose network reaches the test server only; ``page.outside`` lists what it tried beyond."""
+    context, pg = routed(browser, served.url)
     yield pg
     context.close()
 
@@ -85,24 +90,6 @@ def showcase(served, tmp_path_factory):
     server = Server(copy_project(tmp_path_factory.mktemp("showcase")), "--no-build").start()
     yield server
     server.stop()
-
-
-def routed(browser, url: str, width: int = 1280, height: int = 860):
-    """A page whose network reaches ``url`` only; ``page.outside`` lists what it tried beyond, ``page.errors`` its script errors."""
-    context = browser.new_context(viewport={"width": width, "height": height})
-    pg = context.new_page()
-    pg.outside, pg.errors = [], []
-
-    def route(r):
-        if r.request.url.startswith(url + "/"):
-            r.continue_()
-        else:
-            pg.outside.append(r.request.url)
-            r.abort()
-
-    context.route("**/*", route)
-    pg.on("pageerror", lambda exc: pg.errors.append(str(exc)))
-    return context, pg
 
 
 def run_first_example(pg) -> None:
