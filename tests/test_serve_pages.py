@@ -154,7 +154,7 @@ def test_a_browser_link_to_a_query_opens_the_query_page(served):
 
 def test_page_queries_bind_iris_with_values_and_refuse_what_is_not_an_iri():
     text = sparql("entity", this="https://w3id.org/dossier/id/mek")
-    assert text.rstrip().endswith("VALUES (?this) { (<https://w3id.org/dossier/id/mek>) }")
+    assert "VALUES (?this) { (<https://w3id.org/dossier/id/mek>) }" in text
     assert "$this" not in text
     several = sparql("entity-evidence", this=["https://w3id.org/dossier/id/a", "https://w3id.org/dossier/id/b"])
     assert "(<https://w3id.org/dossier/id/a>) (<https://w3id.org/dossier/id/b>)" in several

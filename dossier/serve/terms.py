@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
-from itertools import product
-from pathlib import Path
 from typing import Iterable
+
+from rdflib import URIRef
 
 from ..namespace import BASE
 from ..serialize import PREFIXES
 from .backend import QueryBackend, select
+from .bound import bound
 
-SPARQL = Path(__file__).parent / "sparql"
 WIKIDATA = "http://www.wikidata.org/entity/"
 ONTOLOGY = BASE + "ontology"
 XSD = PREFIXES["xsd"]
@@ -28,27 +27,20 @@ DATE_TYPES = {XSD + "date", XSD + "gYear", XSD + "gYearMonth", XSD + "dateTime"}
 IRI_REF = re.compile(r'^[^<>"{}|^`\\\x00-\x20]+$')
 
 
-@lru_cache(maxsize=None)
-def _query_text(name: str) -> str:
-    return (SPARQL / f"{name}.rq").read_text(encoding="utf-8")
-
-
 def sparql(name: str, **values: str | Iterable[str]) -> str:
-    """The query sparql/<name>.rq, its variables bound by a trailing VALUES clause (one row per combination).
+    """The query sparql/<name>.rq with each keyword bound to one IRI or several, through ``bound``'s VALUES clause.
 
-    Each keyword names a variable of the query and gives one IRI or several; an IRI that could not
-    be written between angle brackets is refused, so nothing from a request can change the query.
+    An IRI that could not be written between angle brackets is refused first, so nothing from a
+    request can change the query.
     """
-    text = _query_text(name)
-    if not values:
-        return text
-    names = list(values)
-    columns = [[v] if isinstance(v, str) else list(v) for v in values.values()]
-    for iri in (i for column in columns for i in column):
-        if not IRI_REF.match(iri):
-            raise ValueError(f"not an IRI that can be bound in a query: {iri!r}")
-    rows = " ".join("(" + " ".join(f"<{iri}>" for iri in row) + ")" for row in product(*columns))
-    return f"{text.rstrip()}\nVALUES ({' '.join('?' + n for n in names)}) {{ {rows} }}\n"
+    iris: dict[str, URIRef | list[URIRef]] = {}
+    for key, value in values.items():
+        column = [value] if isinstance(value, str) else list(value)
+        for iri in column:
+            if not IRI_REF.match(iri):
+                raise ValueError(f"not an IRI that can be bound in a query: {iri!r}")
+        iris[key] = URIRef(value) if isinstance(value, str) else [URIRef(i) for i in column]
+    return bound(name, **iris)
 
 
 def local_name(iri: str) -> str:
