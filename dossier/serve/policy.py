@@ -13,9 +13,23 @@ an IRI or a comment neither trips nor hides them. Two parsers are involved and t
   form, every SERVICE clause, the FROM and FROM NAMED graphs. A query it cannot read is refused,
   never run unchecked.
 
-Both parsers undo \\u escapes differently (rdflib before parsing, anywhere; Oxigraph not at
-all), which a query could use to show each a different text; so escapes are undone here once,
-as the SPARQL spec says, and a query whose undone text still holds one is refused.
+Both parsers must read the very same text, or a query could show each a different one. So the
+text is made canonical once, here (``canonical``), and that text is both what is checked and
+what Oxigraph runs (``Analysis.text``); nothing else reaches the engine. Canonical means:
+
+- \\u and \\U escapes undone once, as SPARQL 1.1 section 19.2 says (rdflib undoes them before
+  parsing, Oxigraph not at all); a text whose undone form still holds one is refused;
+- every line ending (CR LF, or a bare CR, written or escaped as \\u000D) turned into LF. Oxigraph
+  ends a comment at CR or LF, rdflib's grammar at LF only: "#<CR> SERVICE <x> {...}" would be a
+  comment to the checker and a SERVICE call to the engine. After this step both end it at LF.
+  (The only text changed in meaning is a raw CR inside a long string, which becomes LF; write
+  "\\r" to keep one.)
+
+This was chosen over comparing a second parse of the raw text because it makes agreement a
+property of the input rather than of two lexers: whatever the checks saw is what runs. Before
+either parser sees it, the nesting of brackets in the canonical text is bounded (``MAX_NESTING``,
+counted outside strings, IRIs and comments): both parsers recurse per level; rdflib's runs out
+of Python stack at a few dozen levels and Oxigraph's crashes its process at a few thousand.
 
 Refusals are raised as Refusal, carrying the HTTP status and a message for the client.
 """
@@ -45,6 +59,20 @@ SENTINEL = "\n\x00"
 #: means the same whatever host name or port it is sent to (and through a remote store too), and
 #: ``<id/irgc>`` names the entity https://w3id.org/dossier/id/irgc.
 QUERY_BASE = BASE
+
+#: Deepest nesting of { ( [ a query may use. rdflib's parser (pyparsing, recursive) meets Python's
+#: recursion limit at about 21 levels of "!(" and 32 of "{"; Oxigraph's crashes near 3000.
+MAX_NESTING = 16
+_NESTING_TOKEN = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""'  # long strings
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n]|\\.)*"'  # short strings
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r'|<[^<>"{}|^`\\\x00-\x20]*>'  # IRIs (a "<" that starts none is an operator)
+    r"|\#[^\n]*"  # comments, which end at LF in canonical text
+    r"|[{}()\[\]]",
+    re.S,
+)
 
 
 class Refusal(Exception):
@@ -84,6 +112,31 @@ def expand_escapes(text: str) -> str:
     if _LEFT_ESCAPE.search(out):
         raise Refusal(400, "malformed-query", "the query holds a \\u escape that spells another \\u escape; write the character itself")
     return out
+
+
+def canonical(query: str) -> str:
+    """The one text both parsers read and Oxigraph runs: escapes undone once, every line ending LF."""
+    return expand_escapes(query).replace("\r\n", "\n").replace("\r", "\n")
+
+
+def check_nesting(text: str, limit: int = MAX_NESTING) -> None:
+    """Refuse (400) brackets nested deeper than ``limit``, counted outside strings, IRIs and comments."""
+    depth = 0
+    for m in _NESTING_TOKEN.finditer(text):
+        token = m.group()
+        if token in "{([":
+            depth += 1
+            if depth > limit:
+                line = text.count("\n", 0, m.start()) + 1
+                raise Refusal(
+                    400,
+                    "too-deeply-nested",
+                    f"the query nests brackets more than {limit} deep (line {line}), the limit here; write it flatter",
+                    line,
+                    m.start() - text.rfind("\n", 0, m.start()),
+                )
+        elif token in "})]":
+            depth = max(0, depth - 1)
 
 
 def oxigraph_syntax_error(text: str) -> Refusal | None:
@@ -142,6 +195,8 @@ def _parse(text: str):
         tree = parseQuery(text)
     except ParseBaseException as exc:
         return None, exc
+    except RecursionError:  # check_nesting keeps queries well below this; a last guard, not the rule
+        raise Refusal(400, "too-deeply-nested", "the query is nested too deeply to be read here; write it flatter") from None
     return (translatePrologue(tree[0], QUERY_BASE), tree[1]), None
 
 
@@ -169,9 +224,10 @@ def _analyse_cached(query: str, allow_services: tuple[str, ...]) -> Analysis:
 
 
 def _analyse(query: str, allow_services: tuple[str, ...]) -> Analysis:
-    text = expand_escapes(query)
+    text = canonical(query)
     if not text.strip():
         raise Refusal(400, "malformed-query", "the query is empty")
+    check_nesting(text)
     ox_error = oxigraph_syntax_error(text)
     parsed, rdflib_error = _parse(text)
     if parsed is None:
