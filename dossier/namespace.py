@@ -8,7 +8,7 @@ from rdflib import Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
 
 BASE = "https://w3id.org/dossier/"
-SLUG = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+SLUG = re.compile(r"\A[a-z][a-z0-9]*(-[a-z0-9]+)*\Z")  # \Z: "$" would also match before a final newline
 
 SCHEMA = Namespace("https://schema.org/")
 OA = Namespace("http://www.w3.org/ns/oa#")

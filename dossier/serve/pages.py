@@ -23,7 +23,7 @@ from .facts import Fact, add_quote, by_role, columns, facts_about, paged, quote_
 from .terms import WIKIDATA, Labels, Term, ontology_labels, sparql, value_of
 
 HERE = Path(__file__).parent
-FACT_PATH = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+FACT_PATH = re.compile(r"\A[a-z][a-z0-9]*(-[a-z0-9]+)*\Z")
 
 RDF_TYPE = PREFIXES["rdf"] + "type"
 SKOS = PREFIXES["skos"]
