@@ -16,7 +16,9 @@ Modules, one job each:
 - protocol     the SPARQL 1.1 Protocol over HTTP
 - methods      which methods a path answers (HEAD as GET, 404 and 405 with Allow)
 - description  the SPARQL service description (via rdflib-endpoint)
-- limits       body size limit and security headers (ASGI middleware)
+- limits       body size, Accept length, security headers (ASGI middleware)
+- connections  header size, read and write timeouts, connection cap (uvicorn's h11 protocol, guarded)
+- spool        large results streamed from a file, not held whole in the server process
 - pages        entity, source and fact pages (sparql/*.rq, templates/*.html)
 - app          the FastAPI application wiring it together
 """
@@ -38,6 +40,7 @@ def serve(settings: Settings) -> int:
     from ..problems import InputError
     from .app import create_app
     from .backend import LocalBackend
+    from .connections import guarded_protocol
     from .freshness import ensure_graph
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s: %(message)s", stream=sys.stderr)
@@ -73,6 +76,7 @@ def serve(settings: Settings) -> int:
         port=settings.port,
         log_level="warning",
         timeout_keep_alive=5,
-        h11_max_incomplete_event_size=settings.max_body + 16 * 1024,
+        http=guarded_protocol(settings.read_timeout, settings.write_timeout, settings.max_connections),
+        h11_max_incomplete_event_size=settings.header_bytes,  # the request line and headers (431 beyond)
     )
     return 0

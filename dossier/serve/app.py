@@ -28,10 +28,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from . import cite, find, formats, pages, protocol, reconcile
 from .backend import QueryBackend, QueryFailed, select
 from .description import SERIALIZERS, service_description
-from .limits import BodyLimit, SecurityHeaders
+from .limits import AcceptLimit, BodyLimit, SecurityHeaders
 from .methods import HeadAsGet, allowed_methods
 from .settings import Settings
 from .site import Site
+from .spool import result_response
 
 log = logging.getLogger("dossier.serve")
 
@@ -87,7 +88,10 @@ def resource_format(request: Request) -> str | None:
 def create_app(settings: Settings, backend: QueryBackend) -> FastAPI:
     """The application serving ``backend`` under ``settings``'s limits."""
     timeout = settings.timeout
-    cache: dict[str, object] = {}
+    # The service description, made once: its endpoint IRI comes from the settings, never from the
+    # request (a cache keyed by the Host header grew without bound and let clients name the endpoint).
+    endpoint = settings.base_url + "sparql"
+    described: list = []
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -116,6 +120,7 @@ def create_app(settings: Settings, backend: QueryBackend) -> FastAPI:
     )
     app.add_middleware(BodyLimit, max_body=settings.max_body)
     app.add_middleware(HeadAsGet)
+    app.add_middleware(AcceptLimit)
     app.mount("/static/yasgui", StaticFiles(directory=str(node_dir(settings.root, YASGUI_PACKAGE)), check_dir=False), name="yasgui")
     for name, folder in VENDOR.items():
         app.mount(f"/static/{name}", StaticFiles(directory=str(node_dir(settings.root, folder)), check_dir=False), name=name)
@@ -190,14 +195,13 @@ def create_app(settings: Settings, backend: QueryBackend) -> FastAPI:
             return RedirectResponse("/", status_code=303)
         if media is None:
             return protocol.error_response(406, "not-acceptable", f"the service description can be had as: {', '.join(SERIALIZERS)}")
-        endpoint = str(request.base_url) + "sparql"
-        key = f"sd:{endpoint}"
-        if key not in cache:
+        if not described:
             try:
-                cache[key] = await service_description(backend, endpoint, TITLE, ABOUT, settings.allow_services, timeout)
+                graph = await service_description(backend, endpoint, TITLE, ABOUT, settings.allow_services, timeout)
             except QueryFailed as failed:
                 return failed_page(request, failed)
-        body = cache[key].serialize(format=SERIALIZERS[media])
+            described[:] = [graph]
+        body = described[0].serialize(format=SERIALIZERS[media])
         return Response(body, media_type=formats.with_charset(media), headers={"Vary": "Accept"})
 
     @app.api_route("/sparql", methods=["GET", "POST"])
@@ -241,7 +245,7 @@ def create_app(settings: Settings, backend: QueryBackend) -> FastAPI:
             content_type, body = await backend.run_query(query, media, timeout)
         except QueryFailed as failed:
             return failed_page(request, failed)
-        return Response(body, media_type=content_type, headers={"Vary": "Accept"})
+        return result_response(content_type, body, {"Vary": "Accept"})
 
     @app.get("/id/")
     async def index(request: Request) -> Response:
@@ -295,7 +299,9 @@ def create_app(settings: Settings, backend: QueryBackend) -> FastAPI:
 
     @app.get("/fact/{source}/{fact:path}")
     async def fact(request: Request, source: str, fact: str) -> Response:
-        iri = pages.checked_fact_iri(source, fact)
+        # the route's pattern ends in "$", which lets "/fact/x/y\n" through as fact "y": compare the whole path
+        whole = request.scope["path"] == f"/fact/{source}/{fact}"
+        iri = pages.checked_fact_iri(source, fact) if whole else None
         if iri is None:
             return error_page(request, 404, "not-found", "not a fact IRI")
         citation = cite.asked(request, RESOURCE_TYPES)

@@ -12,6 +12,7 @@ from typing import Protocol
 
 from .engine import Reply, Request
 from .settings import Settings
+from .spool import Spooled, as_bytes, result_body
 from .swap import StoreSwitch
 from .workers import Busy, WorkerPool
 
@@ -34,8 +35,11 @@ class QueryBackend(Protocol):
         timeout: float,
         default_graphs: tuple[str, ...] = (),
         named_graphs: tuple[str, ...] = (),
-    ) -> tuple[str, bytes]:
-        """(Content-Type, body) of the result; raises QueryFailed with the reply to send otherwise."""
+    ) -> tuple[str, bytes | Spooled]:
+        """(Content-Type, body) of the result; raises QueryFailed with the reply to send otherwise.
+
+        A large body may come as a Spooled file: spool.result_response streams it, spool.as_bytes reads it.
+        """
         ...
 
     def status(self) -> dict:
@@ -77,7 +81,7 @@ class LocalBackend:
             reply.headers["Retry-After"] = str(busy.retry_after)
         if reply.status != 200:
             raise QueryFailed(reply)
-        return reply.content_type, reply.body
+        return reply.content_type, result_body(reply)
 
     def status(self) -> dict:
         return {"store": self.name, "graph": self.stores.handle.key, "workers": self.pool.status()}
@@ -86,4 +90,4 @@ class LocalBackend:
 async def select(backend: QueryBackend, query: str, timeout: float) -> list[dict[str, dict]]:
     """Run a SELECT for the server's own pages; the bindings as SPARQL JSON term dicts."""
     _, body = await backend.run_query(query, "application/sparql-results+json", timeout)
-    return json.loads(body)["results"]["bindings"]
+    return json.loads(as_bytes(body))["results"]["bindings"]

@@ -18,6 +18,7 @@ from fastapi.responses import Response
 from . import formats
 from .backend import QueryBackend, QueryFailed
 from .errors import error_body
+from .spool import result_response
 
 UPDATE_REFUSED = "SPARQL Update is not allowed: this endpoint is read-only"
 
@@ -137,10 +138,10 @@ async def answer(request: Request, backend: QueryBackend, timeout: float) -> Res
     accept = request.headers.get("accept")
     if not formats.acceptable_at_all(accept):
         offered = ", ".join(sorted(set(formats.SOLUTIONS) | set(formats.TRIPLES)))
-        return error_response(406, "not-acceptable", f"no result format here matches Accept: {accept}; offered: {offered}")
+        return error_response(406, "not-acceptable", f"no result format here matches the Accept header; offered: {offered}")
     try:
         media, body = await backend.run_query(query, accept, timeout, defaults, named)
     except QueryFailed as failed:
         reply = failed.reply
         return Response(reply.body, status_code=reply.status, media_type=reply.content_type, headers=reply.headers)
-    return Response(body, media_type=media, headers={"Vary": "Accept"})
+    return result_response(media, body, {"Vary": "Accept"})

@@ -22,7 +22,7 @@ import httpx
 import pyoxigraph as ox
 
 from .backend import QueryFailed
-from .engine import Engine, Reply, Request
+from .engine import Engine, Reply, Request, excerpt
 from .settings import Settings
 
 ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
@@ -62,7 +62,7 @@ class RemoteStore:
             raise StoreUnavailable(Reply.error(502, "store-unavailable", f"the store could not be reached: {exc}")) from None
         if r.status_code != 200:
             status = 400 if r.status_code == 400 else 502
-            raise StoreUnavailable(Reply.error(status, "store-refused", f"the store answered {r.status_code}: {r.text[:500]}"))
+            raise StoreUnavailable(Reply.error(status, "store-refused", f"the store answered {r.status_code}: {excerpt(r.text)}"))
         media = r.headers.get("content-type", "").split(";")[0].strip().lower()
         if media in ("application/sparql-results+json", "application/json"):
             return ox.parse_query_results(r.content, ox.QueryResultsFormat.JSON)
@@ -95,7 +95,9 @@ class RemoteBackend:
         self.client.close()
 
     async def run_query(self, query, accept, timeout, default_graphs=(), named_graphs=()):
-        engine = RemoteEngine(RemoteStore(self.url, self.client, timeout), self.settings.max_rows, self.settings.allow_services)
+        engine = RemoteEngine(
+            RemoteStore(self.url, self.client, timeout), self.settings.max_rows, self.settings.allow_services, self.settings.max_result_bytes
+        )
         async with self.slots:
             reply = await asyncio.to_thread(engine.execute, Request(query, accept, tuple(default_graphs), tuple(named_graphs)))
         if reply.status != 200:

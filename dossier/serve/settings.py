@@ -26,8 +26,22 @@ class Settings:
     """Bytes a request body may hold (413 beyond)."""
     workers: int = field(default_factory=lambda: os.cpu_count() or 1)
     """Query worker processes, so also the number of queries run at once."""
-    queue: int = 16
-    """Queries that may wait for a busy worker, each for at most ``timeout`` seconds (503 with Retry-After beyond)."""
+    queue: int = 256
+    """Most queries that may wait for a busy worker (each at most ``timeout`` seconds); a query is admitted
+    while its expected wait is within the timeout, and this is the hard bound beyond that (503 with Retry-After)."""
+    max_result_bytes: int = 16 << 20
+    """Bytes a result may hold, in the format asked for (413 beyond, found while it is written)."""
+    max_connections: int = 512
+    """Open client connections; one more is closed at once (each holds at most ``header_bytes`` while it sends its request)."""
+    header_bytes: int = 32 * 1024
+    """Bytes the request line and headers may take together (431 beyond); longer queries go in a POST body."""
+    read_timeout: float = 10.0
+    """Seconds a client has to send its request line, headers and body, from its first byte (or from connecting)."""
+    write_timeout: float = 30.0
+    """Seconds one piece of a response may wait for the client to read it; then the connection is closed."""
+    public_url: str | None = None
+    """The address clients reach the server at (behind a proxy, its public one); the service description
+    names its endpoint from this, never from the request's Host header. Default: http://HOST:PORT/."""
     memory_mb: int = 2048
     """Address-space limit of each worker process; a query that needs more kills only its worker."""
     allow_services: tuple[str, ...] = ()
@@ -58,8 +72,10 @@ class Settings:
         return self.root / "queries"
 
     @property
-    def public_url(self) -> str:
-        return f"http://{self.host}:{self.port}/"
+    def base_url(self) -> str:
+        """``public_url``, or the address the server listens on, ending in '/'."""
+        url = self.public_url or f"http://{self.host}:{self.port}/"
+        return url if url.endswith("/") else url + "/"
 
 
 def add_arguments(parser) -> None:
@@ -72,6 +88,18 @@ def add_arguments(parser) -> None:
     parser.add_argument("--workers", type=int, default=d.workers, help=f"query worker processes = queries run at once (default: cores, {d.workers})")
     parser.add_argument("--queue", type=int, default=d.queue,
                         help=f"queries that may wait, each up to --timeout, for a busy worker; 503 beyond (default: {d.queue})")
+    parser.add_argument("--max-result-mb", type=float, default=d.max_result_bytes / (1 << 20),
+                        help=f"MiB a query result may hold (default: {d.max_result_bytes >> 20})")
+    parser.add_argument("--max-connections", type=int, default=d.max_connections,
+                        help=f"open client connections at once; more are closed (default: {d.max_connections})")
+    parser.add_argument("--header-kb", type=int, default=d.header_bytes >> 10,
+                        help=f"KiB a request's line and headers may take (default: {d.header_bytes >> 10})")
+    parser.add_argument("--read-timeout", type=float, default=d.read_timeout,
+                        help=f"seconds a client has to send its whole request (default: {d.read_timeout:g})")
+    parser.add_argument("--write-timeout", type=float, default=d.write_timeout,
+                        help=f"seconds a response may wait for the client to read on (default: {d.write_timeout:g})")
+    parser.add_argument("--public-url", metavar="URL",
+                        help="the server's public address, as clients reach it (default: http://HOST:PORT/); names the endpoint in the service description")
     parser.add_argument("--memory-mb", type=int, default=d.memory_mb, help=f"memory limit of each worker in MiB (default: {d.memory_mb})")
     parser.add_argument(
         "--allow-service",
@@ -97,6 +125,12 @@ def from_arguments(args, root: Path) -> Settings:
         workers=args.workers,
         queue=args.queue,
         memory_mb=args.memory_mb,
+        max_result_bytes=int(args.max_result_mb * (1 << 20)),
+        max_connections=args.max_connections,
+        header_bytes=args.header_kb << 10,
+        read_timeout=args.read_timeout,
+        write_timeout=args.write_timeout,
+        public_url=args.public_url,
         allow_services=tuple(args.allow_service),
         build=not args.no_build,
         watch=args.watch,

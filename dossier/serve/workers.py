@@ -4,10 +4,12 @@ Why processes: a query cannot be stopped from the outside while it runs inside O
 Python's regex engine, and a thread that runs it keeps the interpreter busy for every other
 client. A process can be killed (SIGKILL) at the deadline, whatever it is doing, and another
 takes its place. The pool has one worker per core by default. A query that finds every worker
-busy waits in a short first-come queue (``Settings.queue`` places) for at most the query timeout;
-with the queue full, or after that wait, it gets 503 with Retry-After set to when the first
-worker frees up. So eight clients on two workers are served in turn, while a flood of runaway
-queries is turned away rather than piling up.
+busy waits in a first-come queue for at most the query timeout. It is admitted by its expected
+wait, not by a count: the wait is estimated from how long recent queries took (their median)
+and how many wait ahead of it, and only when that estimate exceeds the timeout (or the queue
+holds ``Settings.queue`` queries, a hard bound) does it get 503 with Retry-After. So a burst of
+two hundred fast queries on two workers is served in turn, while runaways, which fill the
+workers for the whole timeout, get later queries turned away rather than piling up.
 
 Workers are forked from a fork server that has already imported pyoxigraph and rdflib's
 SPARQL parser, and each opens the pool's on-disk store read-only (store.py): the graph is on
@@ -25,7 +27,10 @@ import logging
 import math
 import os
 import multiprocessing
+import shutil
 import signal
+import statistics
+import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -35,20 +40,28 @@ from .engine import Engine, Reply, Request
 from .policy import analyse
 from .sandbox import isolate_network, limit_memory
 from .settings import Settings
+from .spool import spill
 from .store import open_read_only
 
 log = logging.getLogger("dossier.serve")
 
 START_TIMEOUT = 60.0  # seconds a new worker may take to open the store
+INITIAL_DURATION = 0.05  # seconds a query is assumed to take before any has been measured
 
 
-def worker_main(conn, store: str, max_rows: int, allow_services: tuple[str, ...], memory_mb: int) -> None:
-    """A worker process: sandbox itself, open the store read-only, then answer requests until its pipe closes."""
+def worker_main(
+    conn, store: str, max_rows: int, allow_services: tuple[str, ...], memory_mb: int,
+    max_bytes: int | None = None, spool: str | None = None,
+) -> None:
+    """A worker process: sandbox itself, open the store read-only, then answer requests until its pipe closes.
+
+    A large result is written to a file in ``spool`` and only its path sent back (spool.py).
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the server, which ends its workers
     os.nice(5)  # under load the server process (and /health) gets the CPU first
     network = "allowed (SERVICE endpoints are allowed)" if allow_services else isolate_network()
     limit_memory(memory_mb)
-    engine = Engine(open_read_only(Path(store)), max_rows, allow_services)
+    engine = Engine(open_read_only(Path(store)), max_rows, allow_services, max_bytes)
     try:
         analyse("ASK {}", allow_services)  # warm the parsers, so the first real query is not slower
     except Exception:  # pragma: no cover
@@ -62,7 +75,7 @@ def worker_main(conn, store: str, max_rows: int, allow_services: tuple[str, ...]
             request = conn.recv()
         except (EOFError, OSError):
             return
-        conn.send(runner.submit(engine.execute, request).result())
+        conn.send(spill(runner.submit(engine.execute, request).result(), spool))
 
 
 class Busy(Exception):
@@ -80,6 +93,7 @@ class Worker:
     ready: bool = False
     busy: bool = False
     deadline: float = 0.0
+    started_query: float = 0.0
     network: str = ""
     started: float = field(default_factory=time.monotonic)
 
@@ -97,6 +111,8 @@ class WorkerPool:
         self._tasks: set[asyncio.Task] = set()
         self._waiting: collections.deque[asyncio.Future] = collections.deque()  # queries waiting for a worker
         self.stopped: list[float] = []  # seconds from deadline to worker gone, one per killed worker
+        self.durations: collections.deque[float] = collections.deque([INITIAL_DURATION], maxlen=32)  # recent answered queries
+        self.spool = tempfile.mkdtemp(prefix="dossier-results-")  # large results, on their way to clients
 
     # -- life cycle -------------------------------------------------------------------------
     def _spawn(self) -> Worker:
@@ -104,7 +120,7 @@ class WorkerPool:
         parent, child = self._ctx.Pipe(duplex=True)
         process = self._ctx.Process(
             target=worker_main,
-            args=(child, str(self.store), s.max_rows, tuple(s.allow_services), s.memory_mb),
+            args=(child, str(self.store), s.max_rows, tuple(s.allow_services), s.memory_mb, s.max_result_bytes, self.spool),
             name="dossier-query-worker",
             daemon=True,
         )
@@ -163,6 +179,7 @@ class WorkerPool:
             task.cancel()
         for worker in list(self.workers):
             self._discard(worker)
+        shutil.rmtree(self.spool, ignore_errors=True)
 
     # -- queries ------------------------------------------------------------------------------
     def status(self) -> dict[str, int]:
@@ -177,6 +194,22 @@ class WorkerPool:
         now = time.monotonic()
         waits = [w.deadline - now for w in self.workers if w.busy] or [1.0]
         return max(1, math.ceil(min(waits)))
+
+    def expected_wait(self, ahead: int) -> float:
+        """Seconds a query with ``ahead`` queries waiting before it can expect to wait for a worker.
+
+        Each busy worker is expected to free up when it has run for the median recent duration
+        (at once if it is past that, at its deadline at the latest); the queue then drains
+        ``size`` queries per median duration. Runaways (killed at the deadline) are left out
+        of the median, or one of them would close the door on every fast query after it.
+        """
+        now = time.monotonic()
+        typical = statistics.median(self.durations)
+        frees = sorted(
+            min(max(0.0, w.deadline - now), max(0.0, typical - (now - w.started_query))) if w.busy else 0.0
+            for w in self.workers
+        ) or [typical]
+        return frees[ahead % len(frees)] + (ahead // len(frees)) * typical
 
     def _queued(self) -> int:
         """Queries waiting for a worker (those that gave up are dropped from the queue here)."""
@@ -200,8 +233,12 @@ class WorkerPool:
         if worker is not None:
             worker.busy = True
             return worker
-        if self._queued() >= self.settings.queue:
+        ahead = self._queued()
+        if ahead >= self.settings.queue:
             raise Busy(self._retry_after())
+        wait = self.expected_wait(ahead)
+        if wait > timeout:
+            raise Busy(max(1, math.ceil(wait - timeout)))
         waiter = asyncio.get_running_loop().create_future()
         self._waiting.append(waiter)
         try:
@@ -221,7 +258,8 @@ class WorkerPool:
     async def run(self, request: Request, timeout: float) -> Reply:
         """Run ``request`` on a worker within ``timeout`` seconds once it has one; raises Busy when none frees up."""
         worker = await self._acquire(timeout)
-        worker.deadline = time.monotonic() + timeout
+        worker.started_query = time.monotonic()
+        worker.deadline = worker.started_query + timeout
         receiving = None
         try:
             worker.conn.send(request)
@@ -237,6 +275,7 @@ class WorkerPool:
             return Reply.error(
                 503, "worker-died", "the query stopped its worker (most often by needing more memory than allowed here)"
             )
+        self.durations.append(time.monotonic() - worker.started_query)
         self._release(worker)
         return reply
 
