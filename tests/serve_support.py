@@ -111,6 +111,9 @@ class Spy:
         b'{"head":{"vars":["x"]},"results":{"bindings":[{"x":{"type":"literal","value":"from the spy"}}]}}'
     )
 
+    STATUS = "200 OK"
+    CONTENT_TYPE = "application/sparql-results+json"
+
     def __init__(self):
         self.sock = socket.socket()
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -138,7 +141,7 @@ class Spy:
                     data = b""
                 self.requests.append(data)
                 head = (
-                    "HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\n"
+                    f"HTTP/1.1 {self.STATUS}\r\nContent-Type: {self.CONTENT_TYPE}\r\n"
                     f"Content-Length: {len(self.ANSWER)}\r\nConnection: close\r\n\r\n"
                 ).encode()
                 try:

@@ -144,23 +144,9 @@ def test_allow_list_admits_only_its_endpoints(tmp_path, spy):
 class ChattySpy(Spy):
     """A SERVICE endpoint that fails with a long error page."""
 
-    PAGE = b"<html>" + b"secret detail " * 5000 + b"</html>"
-
-    def _serve(self) -> None:
-        self.sock.settimeout(0.2)
-        while not self._stop:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                continue
-            with conn:
-                conn.settimeout(2)
-                try:
-                    self.requests.append(conn.recv(65536))
-                    head = f"HTTP/1.1 500 Oops\r\nContent-Type: text/html\r\nContent-Length: {len(self.PAGE)}\r\nConnection: close\r\n\r\n"
-                    conn.sendall(head.encode() + self.PAGE)
-                except OSError:
-                    pass
+    STATUS = "500 Oops"
+    CONTENT_TYPE = "text/html"
+    ANSWER = b"<html>" + b"secret detail " * 5000 + b"</html>"
 
 
 def test_a_failing_service_is_not_copied_into_the_error(tmp_path):
