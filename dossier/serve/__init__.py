@@ -77,6 +77,6 @@ def serve(settings: Settings) -> int:
         log_level="warning",
         timeout_keep_alive=5,
         http=guarded_protocol(settings.read_timeout, settings.write_timeout, settings.max_connections),
-        h11_max_incomplete_event_size=settings.header_bytes,  # the request line and headers (431 beyond)
+        h11_max_incomplete_event_size=settings.header_bytes,  # the request line and headers (400 beyond)
     )
     return 0
