@@ -66,6 +66,7 @@ class Entity:
     country: str | None = None
     member_of: list[str] = field(default_factory=list)
     part_of: str | None = None
+    government_of: str | None = None
 
     def names(self) -> list[str]:
         return [self.label, *self.aliases]
@@ -75,6 +76,24 @@ class Entity:
 class Registry:
     by_type: dict[str, list[Entity]]
     events: dict[str, tuple[str, str, int]]  # event id -> (date, place id, deaths): the "true" values
+
+    def actors(self) -> list[Entity]:
+        """Who may be a designation's authority (mappings/README.md, "Who acts for a country"): a government,
+        a body part of one, an organization of no country, or a country that has a government (shorthand)."""
+        orgs = {e.id: e for e in self.by_type["Organization"]}
+        governed = {e.government_of for e in orgs.values() if e.government_of}
+
+        def acts(e: Entity) -> bool:
+            seen = set()
+            while e is not None and e.id not in seen:
+                seen.add(e.id)
+                if e.government_of:
+                    return True
+                e = orgs.get(e.part_of) if e.part_of else None
+            return False
+
+        return ([e for e in orgs.values() if acts(e) or (e.country is None and not e.part_of)]
+                + [p for p in self.by_type["Place"] if p.id in governed])
 
     def pick(self, rng: random.Random, kind: str, k: int = 1) -> list[Entity]:
         pool = self.by_type[kind]
@@ -104,7 +123,8 @@ def real_registry() -> list[Entity]:
     for path in sorted((REPO / "mappings" / "entities").glob("*.yaml")):
         for rec in yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.BaseLoader) or []:
             out.append(Entity(rec["id"], rec["type"], rec["label"], list(rec.get("aliases") or []),
-                              rec.get("country"), list(rec.get("member_of") or []), rec.get("part_of")))
+                              rec.get("country"), list(rec.get("member_of") or []), rec.get("part_of"),
+                              rec.get("government_of")))
     return out
 
 
@@ -309,7 +329,7 @@ def document(reg: Registry, seed: int, i: int) -> tuple[str, str, str]:
 
     # designations: a listing and, in some documents, its end
     for k in range(rng.choice([1, 2])):
-        authority = rng.choice(places[:2] + orgs[3:5])
+        authority = rng.choice(reg.actors())
         designee = rng.choice(orgs[:3] + people[:1])
         status = rng.choice(list(STATUS))
         start = rng.randrange(1990, 2020)

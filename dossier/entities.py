@@ -32,6 +32,10 @@ def registry_graph(reg: Registry, classes: dict[str, URIRef]) -> tuple[Graph, di
             g.add((s, SCHEMA.nationality if e.type == "Person" else SCHEMA.location, entity_iri(e.country)))
         for org in e.member_of:
             g.add((s, ORG.memberOf, entity_iri(org)))
+        if e.series:
+            g.add((s, SCHEMA.superEvent, entity_iri(e.series)))
+        if e.government_of:
+            g.add((s, DOS.governmentOf, entity_iri(e.government_of)))
         link = reg.links.get(e.id)
         if link and link.qid:
             g.add((s, SKOS.exactMatch, WD[link.qid]))

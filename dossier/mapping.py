@@ -16,7 +16,7 @@ from rdflib.namespace import PROV, RDF, RDFS, XSD
 
 from .dates import DateError, PartialDate, definitely_before, parse_date
 from .fields import Reader, suggest
-from .namespace import DOS, OA, SCHEMA, entity_iri, fact_iri, source_iri
+from .namespace import DOS, OA, SCHEMA, SLUG, entity_iri, fact_iri, source_iri
 from .problems import Problems
 from .quotes import DocumentText
 from .records import EVIDENCE_KEYS, EXPECT_KEYS, SECTIONS, SOURCE_FIELDS, TOP_KEYS, Field
@@ -87,9 +87,10 @@ class _Mapper:
         self.locations: dict[URIRef, tuple[str, int]] = {}
         self.counts: dict[str, int] = {name: 0 for name in SECTIONS}
         self.ids: dict[str, tuple[str, int]] = {}  # record id -> (section, line)
-        self.refs: list[tuple[Reader, str, URIRef, URIRef, str]] = []
+        self.refs: list[tuple[Reader, str, URIRef, Field, str]] = []
         self.mentioned: set[str] = set()
         self.mention_seq: dict[str, int] = {}
+        self.described: dict[URIRef, str] = {}  # described agents: node -> the source's description
 
     # ---------------------------------------------------------------- source
 
@@ -158,6 +159,14 @@ class _Mapper:
         if f.kind == "url":
             v = r.iri(key)
             return [Literal(v, datatype=XSD.anyURI)] if v else []
+        if f.kind == "bool":
+            v = r.text(key)
+            if v is None:
+                return []
+            if v not in ("true", "false"):
+                r.err(key, f"{key} '{v}' is not true or false")
+                return []
+            return [Literal(v == "true")]
         if f.kind == "date":
             d = self._date(r, key)
             return [d.literal()] if d else []
@@ -182,10 +191,32 @@ class _Mapper:
                     r.err(key, f"unknown entity id '{name}'{suggest(name, reg)}; add it to mappings/entities/ first")
                 elif e.type not in f.types:
                     r.err(key, f"'{name}' is a {e.type}; {key} must be a {' or '.join(f.types)}")
+                elif f.acting:
+                    actor = self._actor(r, key, f, name)
+                    if actor:
+                        out.append(entity_iri(actor))
                 else:
                     out.append(entity_iri(name))
             return out
         raise ValueError(f"field kind {f.kind}")
+
+    def _actor(self, r: Reader, key: str, f: Field, name: str) -> str | None:
+        """Who acts when the mapping names ``name``: a country stands for its government (mappings/README.md)."""
+        reg = self.ctx.registry
+        e = reg.entities[name]
+        if e.type == "Place":
+            gov = reg.acting_for(name)
+            if gov is None:
+                r.err(key, f"'{name}' is a place, which cannot act: name the government or body that did, or register "
+                           f"the government of '{name}' (government_of: {name}) so the name stands for it")
+            return gov
+        if f.acting == "authority" and e.type == "Organization" and e.country in reg.governments:
+            gov = reg.governments[e.country]
+            if reg.government_above(name) != gov:
+                r.err(key, f"'{name}' acts for {e.country} but is not part of '{gov}': give it part_of {gov} "
+                           "(or a body of it) in the registry, so designations by that state find it")
+                return None
+        return name
 
     def _date(self, r: Reader, key: str) -> PartialDate | None:
         v = r.text(key)
@@ -197,7 +228,29 @@ class _Mapper:
             r.err(key, str(exc))
             return None
 
+    def _described(self, r: Reader, key: str, node: URIRef) -> URIRef:
+        """An unnamed or collective agent ('families of the victims'), known only by the source's description."""
+        agent = URIRef(f"{node}/{key.split('_')[0]}")
+        self.g.add((agent, RDF.type, DOS.DescribedAgent))
+        self.g.add((agent, RDFS.label, Literal(r.text(key))))
+        self.g.add((agent, PROV.wasDerivedFrom, self.src))
+        self.described[agent] = r.text(key)
+        return agent
+
+    def _bounds(self, node: URIRef, values: dict) -> None:
+        """schema.org's reading of the qualifier: 'at least N' and 'more than N' bound from below, 'up to N' from above."""
+        n, q = values.get("value"), values.get("qualifier")
+        if not n or not q:
+            return
+        notation = str(q[0]).rsplit("/", 1)[-1]
+        if notation in ("at-least", "more-than"):
+            self.g.add((node, SCHEMA.minValue, Literal(int(n[0]) + (notation == "more-than"))))
+        elif notation == "up-to":
+            self.g.add((node, SCHEMA.maxValue, n[0]))
+
     def _label(self, iri: URIRef) -> str:
+        if iri in self.described:
+            return self.described[iri]
         slug = str(iri).rsplit("/", 1)[1]
         e = self.ctx.registry.entities.get(slug)
         return e.label if e else self.ctx.concept_labels.get(iri, slug)
@@ -243,10 +296,15 @@ class _Mapper:
         node = fact_iri(self.slug, rid)
         values: dict[str, list] = {}
         for key, f in section.fields.items():
-            if key in rec and f.kind != "ref":
+            if key in rec and f.kind == "described":
+                r.text(key)  # checked here, made into a node once the record is known to be sound
+            elif key in rec and f.kind not in ("ref", "refs"):
                 values[key] = self._values(r, key, f)
-        if name == "designations":
+        if name in ("designations", "memberships"):
             self._check_interval(r)
+        if name == "statements" and ("speaker" in rec) == ("speaker_described" in rec):
+            r.err(None, "give the speaker as a registry id (speaker) or, for an unnamed or collective one, "
+                        "describe it (speaker_described), exactly one of the two")
         if name == "events" and not (set(rec) & {"date", "end_date", "place", "deaths"}):
             r.err(None, "an events record states at least one of date, end_date, place, deaths")
         if len(self.problems) > before:
@@ -257,16 +315,26 @@ class _Mapper:
         g = self.g
         g.add((node, RDF.type, section.cls))
         g.add((node, PROV.wasDerivedFrom, self.src))
+        for key, f in section.fields.items():
+            if f.kind == "described" and key in rec:
+                values[key.split("_")[0]] = [self._described(r, key, node)]
         labels = {k: self._label(v[0]) for k, v in values.items() if v and isinstance(v[0], URIRef)}
         g.add((node, RDFS.label, Literal(section.label.format_map(_Default(labels)))))
         for key, objs in values.items():
             for obj in objs:
                 g.add((node, section.fields[key].predicate, obj))
+        if name == "quantities":
+            self._bounds(node, values)
         for key, f in section.fields.items():
-            if f.kind == "ref" and key in rec:
-                target = r.slug(key)
-                if target:
-                    self.refs.append((r, key, node, f.predicate, target))
+            if f.kind in ("ref", "refs") and key in rec:
+                if f.kind == "ref" and isinstance(rec.get(key), YList):
+                    r.err(key, f"'{key}' takes one record id, not a list")
+                    continue
+                for target in r.texts(key):
+                    if SLUG.fullmatch(target):
+                        self.refs.append((r, key, node, f, target))
+                    else:
+                        r.err(key, f"'{target}' is not a record id: use lowercase letters, digits and single hyphens")
         if self._evidence(r, node, node, OA.describing):
             self.counts[name] += 1
             self.locations[node] = (self.file, rec.line)
@@ -296,13 +364,13 @@ class _Mapper:
             r.err("end", f"end {end.text} is before the listing date {listed.text}")
 
     def resolve_refs(self) -> None:
-        for r, key, node, pred, target in self.refs:
+        for r, key, node, f, target in self.refs:
             if target not in self.ids:
                 r.err(key, f"'{target}' is not a record id in this document{suggest(target, self.ids)}")
-            elif self.ids[target][0] != "statements":
-                r.err(key, f"'{target}' is a {self.ids[target][0][:-1]}; {key} must name a statement")
+            elif self.ids[target][0] != f.section:
+                r.err(key, f"'{target}' is a {self.ids[target][0][:-1]}; {key} must name a {f.section[:-1]}")
             else:
-                self.g.add((node, pred, fact_iri(self.slug, target)))
+                self.g.add((node, f.predicate, fact_iri(self.slug, target)))
 
     # ---------------------------------------------------------------- evidence
 
@@ -325,10 +393,12 @@ class _Mapper:
             if occurrence < 1:
                 r.err("occurrence", "occurrence counts from 1 (the first time the quote occurs)")
                 return False
-        claimants = [entity_iri(r.text("claimed_by"))] if "claimed_by" in r.rec else self.authors
+        claimants = self.authors
         if "claimed_by" in r.rec:
-            if not self._values(r, "claimed_by", Field("entity", types=("Organization", "Person"))):
+            claimants = self._values(r, "claimed_by", Field("entities", types=("Organization", "Person")))
+            if not claimants:
                 return False
+        note = r.text("date_note") if "date_note" in r.rec else None
         ok = True
         key = "quotes" if "quotes" in r.rec else "quote"
         for i, quote in enumerate(quotes, start=1):
@@ -352,11 +422,11 @@ class _Mapper:
             ann = node if node != body or prop else URIRef(f"{node}/evidence")
             if len(quotes) > 1:
                 ann = URIRef(f"{ann}-{i}")
-            self._annotation(ann, body, motivation, start, end, claimants, prop, value)
+            self._annotation(ann, body, motivation, start, end, claimants, prop, value, note)
             self.locations[ann] = (self.file, r.line(key))
         return ok
 
-    def _annotation(self, ann, body, motivation, start, end, claimants, prop, value) -> None:
+    def _annotation(self, ann, body, motivation, start, end, claimants, prop, value, note=None) -> None:
         g, text = self.g, self.doc.text
         target, qsel, psel = URIRef(f"{ann}#target"), URIRef(f"{ann}#quote"), URIRef(f"{ann}#position")
         g.add((ann, RDF.type, DOS.Evidence))
@@ -366,6 +436,8 @@ class _Mapper:
         g.add((ann, OA.hasTarget, target))
         for c in claimants:
             g.add((ann, DOS.claimedBy, c))
+        if note:
+            g.add((ann, DOS.dateNote, Literal(note)))
         if prop is not None:
             g.add((ann, DOS.supportsProperty, prop))
             g.add((ann, DOS.supportsValue, value))

@@ -77,6 +77,26 @@ class DOS(DefinedNamespace):
     DesignationStatuses: URIRef
     StatementTypes: URIRef
     Genres: URIRef
+    excerpt: URIRef
+    dateNote: URIRef
+    governmentOf: URIRef
+    Legislation: URIRef
+    legalBasis: URIRef
+    calledForIn: URIRef
+    callsFor: URIRef
+    DescribedAgent: URIRef
+    Quantity: URIRef
+    quantityOf: URIRef
+    counts: URIRef
+    qualifier: URIRef
+    group: URIRef
+    subsetOf: URIRef
+    Membership: URIRef
+    membershipType: URIRef
+    roleName: URIRef
+    Measures: URIRef
+    Qualifiers: URIRef
+    MembershipTypes: URIRef
 
 
 def entity_iri(slug: str) -> URIRef:

@@ -11,19 +11,22 @@ from dataclasses import dataclass
 from rdflib import URIRef
 from rdflib.namespace import DCTERMS
 
-from .namespace import DOS, SCHEMA
+from .namespace import DOS, ORG, SCHEMA
 
 AGENTS = ("Organization", "Person")
-ANY = ("Organization", "Person", "Place", "Event")
+ANY = ("Organization", "Person", "Place", "Event", "Legislation")
 
 
 @dataclass(frozen=True)
 class Field:
-    kind: str  # text | entity | entities | date | concept | int | ref | url
+    kind: str  # text | entity | entities | date | concept | int | ref | refs | url | bool | described
     predicate: URIRef | None = None
     required: bool = False
     types: tuple[str, ...] = ANY  # for entity fields: allowed registry types
     scheme: URIRef | None = None  # for concept fields
+    section: str = "statements"  # for ref fields: the section whose record ids they name
+    acting: str = ""  # entity fields naming who acts: "country" maps a country to its government (shorthand),
+    #                   "authority" also requires a state body to be part of its country's government
 
 
 @dataclass(frozen=True)
@@ -33,7 +36,7 @@ class Section:
     label: str  # how to name a record of it in labels: format string over field labels
 
 
-EVIDENCE_KEYS = {"quote", "quotes", "occurrence", "claimed_by"}
+EVIDENCE_KEYS = {"quote", "quotes", "occurrence", "claimed_by", "date_note"}
 
 SECTIONS: dict[str, Section] = {
     "mentions": Section(None, {
@@ -52,7 +55,7 @@ SECTIONS: dict[str, Section] = {
         "role": Field("concept", DOS.role, True, scheme=DOS.ParticipationRoles),
     }, "{participant} as {role} at {event}"),
     "designations": Section(DOS.Designation, {
-        "authority": Field("entity", DOS.authority, True, ("Organization", "Place")),
+        "authority": Field("entity", DOS.authority, True, ("Organization", "Place"), acting="authority"),
         "designee": Field("entity", DOS.designee, True, AGENTS),
         "type": Field("concept", DOS.designationType, True, scheme=DOS.DesignationTypes),
         "status": Field("concept", DOS.status, True, scheme=DOS.DesignationStatuses),
@@ -60,17 +63,37 @@ SECTIONS: dict[str, Section] = {
         "start": Field("date", SCHEMA.startDate),
         "end": Field("date", SCHEMA.endDate),
         "list_name": Field("text", DOS.listName),
+        "legal_basis": Field("entities", DOS.legalBasis, types=("Legislation",)),
+        "called_for_in": Field("entities", DOS.calledForIn, types=("Event", "Legislation")),
     }, "{type} of {designee} by {authority}"),
     "statements": Section(DOS.Statement, {
         "type": Field("concept", DOS.statementType, True, scheme=DOS.StatementTypes),
-        "speaker": Field("entity", DOS.speaker, True, AGENTS),
-        "addressee": Field("entity", DOS.addressee, False, ("Organization", "Person", "Place")),
+        "speaker": Field("entity", DOS.speaker, False, AGENTS),  # or speaker_described; one of them
+        "speaker_described": Field("described", DOS.speaker),
+        "addressee": Field("entity", DOS.addressee, False, ("Organization", "Person", "Place"), acting="country"),
         "date": Field("date", DCTERMS.date),
         "about": Field("entities", DOS.about),
         "content": Field("text", DOS.content, True),
         "in_response_to": Field("ref", DOS.inResponseTo),
-        "reports": Field("ref", DOS.reports),
+        "reports": Field("refs", DOS.reports),
+        "calls_for": Field("refs", DOS.callsFor, section="designations"),
     }, "{type} by {speaker}"),
+    "quantities": Section(DOS.Quantity, {
+        "of": Field("entity", DOS.quantityOf, True),
+        "counts": Field("concept", DOS.counts, True, scheme=DOS.Measures),
+        "value": Field("int", SCHEMA.value, True),
+        "qualifier": Field("concept", DOS.qualifier, True, scheme=DOS.Qualifiers),
+        "group": Field("text", DOS.group),
+        "subset_of": Field("ref", DOS.subsetOf, section="quantities"),
+    }, "{counts}, {of}"),
+    "memberships": Section(DOS.Membership, {
+        "member": Field("entity", ORG.member, True, AGENTS),
+        "organization": Field("entity", ORG.organization, True, ("Organization",)),
+        "kind": Field("concept", DOS.membershipType, True, scheme=DOS.MembershipTypes),
+        "role": Field("text", DOS.roleName),
+        "start": Field("date", SCHEMA.startDate),
+        "end": Field("date", SCHEMA.endDate),
+    }, "{member} in {organization}"),
 }
 
 SOURCE_FIELDS: dict[str, Field] = {
@@ -86,6 +109,7 @@ SOURCE_FIELDS: dict[str, Field] = {
     "received_as": Field("text", DOS.seedFile),
     "language": Field("text", SCHEMA.inLanguage, True),
     "url": Field("url", SCHEMA.url),  # an absolute http(s) IRI, never a relative one
+    "excerpt": Field("bool", DOS.excerpt),  # true: the stored text is a part of the document, not all of it
 }
 
 EXPECT_KEYS = {"entities"} | {f"min_{name}" for name in SECTIONS}

@@ -11,7 +11,11 @@ from .problems import Problems
 from .yamlfile import YList, YMap, load_yaml
 
 QID = re.compile(r"^Q[1-9][0-9]*$")
-ENTITY_KEYS = {"id", "type", "label", "aliases", "description", "part_of", "country", "member_of"}
+ENTITY_KEYS = {"id", "type", "label", "aliases", "description", "part_of", "country", "member_of", "series", "government_of"}
+# what each reference key must name, and which entity types may have it
+REFERENCES = {"part_of": ("Organization", None), "country": ("Place", None),
+              "member_of": ("Organization", None), "series": ("Event", ("Event",)),
+              "government_of": ("Place", ("Organization",))}
 SSSOM_COLUMNS = [
     "subject_id", "subject_label", "predicate_id", "object_id", "object_label",
     "mapping_justification", "author_id", "mapping_date", "comment",
@@ -31,6 +35,8 @@ class Entity:
     member_of: list[str]
     file: str
     line: int
+    series: str | None = None  # an Event: the recurring event it is an edition of
+    government_of: str | None = None  # an Organization: the country whose public authorities it stands for
 
 
 @dataclass
@@ -52,6 +58,24 @@ class Registry:
     entities: dict[str, Entity] = field(default_factory=dict)
     links: dict[str, Link] = field(default_factory=dict)
     sssom_file: str = ""
+    governments: dict[str, str] = field(default_factory=dict)  # country id -> id of its government
+
+    def acting_for(self, eid: str) -> str | None:
+        """The government a country stands for when named as an actor (shorthand), or None."""
+        return self.governments.get(eid)
+
+    def government_above(self, eid: str) -> str | None:
+        """The government an organization is part of (itself included), following part_of."""
+        seen: set[str] = set()
+        while eid and eid not in seen:
+            seen.add(eid)
+            e = self.entities.get(eid)
+            if e is None:
+                return None
+            if e.government_of:
+                return eid
+            eid = e.part_of
+        return None
 
 
 def load_registry(root: Path, types: set[str], problems: Problems) -> Registry:
@@ -73,21 +97,33 @@ def load_registry(root: Path, types: set[str], problems: Problems) -> Registry:
             _read_entity(rec, display, types, reg, problems)
     for e in reg.entities.values():
         bad = set()
-        for key, refs in (("part_of", [e.part_of]), ("country", [e.country]), ("member_of", e.member_of)):
+        refs_of = {"part_of": [e.part_of], "country": [e.country], "member_of": e.member_of,
+                   "series": [e.series], "government_of": [e.government_of]}
+        for key, refs in refs_of.items():
+            want, holders = REFERENCES[key]
             for ref in refs:
-                if ref and ref not in reg.entities:
+                if not ref:
+                    continue
+                if holders and e.type not in holders:
+                    problems.add(e.file, e.line, e.id, f"{key} is for {' or '.join(holders)} records, not a {e.type}")
+                    bad.add((key, ref))
+                elif ref not in reg.entities:
                     problems.add(e.file, e.line, e.id, f"{key} '{ref}' is not a registry id{suggest(ref, reg.entities)}")
                     bad.add((key, ref))
-                elif ref and reg.entities[ref].type != ("Place" if key == "country" else "Organization"):
-                    want = "a Place" if key == "country" else "an Organization"
-                    problems.add(e.file, e.line, e.id, f"{key} '{ref}' is a {reg.entities[ref].type}; {key} must name {want}")
+                elif reg.entities[ref].type != want:
+                    article = "an" if want[0] in "AEIOU" else "a"
+                    problems.add(e.file, e.line, e.id, f"{key} '{ref}' is a {reg.entities[ref].type}; {key} must name {article} {want}")
                     bad.add((key, ref))
         # a reported reference is dropped, so the shapes do not report it a second time
-        if ("part_of", e.part_of) in bad:
-            e.part_of = None
-        if ("country", e.country) in bad:
-            e.country = None
+        for key in ("part_of", "country", "series", "government_of"):
+            if (key, getattr(e, key)) in bad:
+                setattr(e, key, None)
         e.member_of = [m for m in e.member_of if ("member_of", m) not in bad]
+        if e.government_of:
+            other = reg.governments.setdefault(e.government_of, e.id)
+            if other != e.id:
+                problems.add(e.file, e.line, e.id, f"'{e.government_of}' already has a government, '{other}': "
+                                                   "one Organization per country stands for it (name bodies with part_of)")
     _read_sssom(root, reg, problems)
     return reg
 
@@ -111,7 +147,7 @@ def _read_entity(rec: YMap, file: str, types: set[str], reg: Registry, problems:
         r.err("aliases", f"alias '{label}' repeats the label: remove it from aliases")
     reg.entities[eid] = Entity(
         eid, etype, label, aliases, r.text("description"), r.slug("part_of"), r.slug("country"),
-        r.texts("member_of"), file, rec.line
+        r.texts("member_of"), file, rec.line, r.slug("series"), r.slug("government_of")
     )
 
 

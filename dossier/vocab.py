@@ -28,9 +28,9 @@ def concepts(ontology: Graph, scheme: URIRef) -> dict[str, URIRef]:
 
 
 def entity_classes(ontology: Graph) -> dict[str, URIRef]:
-    """Local name -> class IRI for the registry's entity types (subclasses of Agent, plus Place and Event)."""
+    """Local name -> class IRI for the registry's entity types (subclasses of Agent, plus Place, Event, Legislation)."""
     names = {}
-    for cls in (DOS.Organization, DOS.Person, DOS.Place, DOS.Event):
+    for cls in (DOS.Organization, DOS.Person, DOS.Place, DOS.Event, DOS.Legislation):
         if (cls, RDF.type, None) not in ontology:
             raise ValueError(f"ontology lacks class {cls}")
         names[str(cls).rsplit("#", 1)[1]] = cls

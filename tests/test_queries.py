@@ -201,7 +201,7 @@ def ask(store: ox.Store, query: str) -> list[Row]:
 def test_mek_designations_canada_ended_2012_and_the_state_department(store):
     rows = answers(store, "mek-designations")
     canada_ended = {short(r["source"]) for r in rows
-                    if short(r["authority"]) == "id:canada" and r["status"] == "ended" and r.get("end") == "2012"}
+                    if short(r["authority"]) == "id:government-of-canada" and r["status"] == "ended" and r.get("end") == "2012"}
     assert {CBC, ICC, SPHERES, CANADA_FILES} <= canada_ended, f"Canada's listing ending in 2012, per {canada_ended}"
     state = [r for r in rows if short(r["authority"]) == "id:us-department-of-state"]
     assert state, "the State Department's listing of the MEK is missing"
@@ -271,7 +271,7 @@ def test_irgc_listing_demands_by_mehr_center_and_the_conservatives(store):
     assert cpc["published"] == "2023-07-11" and "date" not in cpc, "the reply gives no date for the demand"
     listings = {(short(r["askedOf"]), r.get("listName"), short(r["source"])) for r in rows if r["kind"] == "proposed-listing"}
     assert ("id:government-of-canada", "Canadian terrorist groups", MEHR) in listings
-    assert ("id:canada", "terrorist entity", ICC) in listings
+    assert ("id:government-of-canada", "terrorist entity", ICC) in listings
 
 
 def test_mek_names_include_khalj_and_mek_with_their_sources(store):

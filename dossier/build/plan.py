@@ -26,7 +26,6 @@ from ..validate import Validator, cross_document_paths, locate
 from ..vocab import concepts, entity_classes
 
 ENTITY_PREFIX = f"{BASE}id/"
-SCHEMES = ("ParticipationRoles", "DesignationTypes", "DesignationStatuses", "StatementTypes", "Genres")
 
 
 def mapping_files(root: Path) -> list[Path]:
@@ -93,7 +92,7 @@ def load_shared(root: Path, cache: Cache, problems: Problems) -> Shared | None:
     reg = load_registry(root, set(classes), problems)
     ctx = Context(
         registry=reg,
-        concepts={DOS[s]: concepts(ontology, DOS[s]) for s in SCHEMES},
+        concepts={s: concepts(ontology, s) for s in ontology.subjects(RDF.type, SKOS.ConceptScheme)},
         concept_labels={c: str(lbl) for c, lbl in ontology.subject_objects(SKOS.prefLabel)},
     )
     egraph, elocs = registry_graph(reg, classes)
