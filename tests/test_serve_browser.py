@@ -196,7 +196,7 @@ def test_timeline_and_network_open_their_quotes(served, page):
     page.locator("#quotes-panel .close").click()
     assert panel.is_hidden()
 
-    assert page.evaluate("() => window.dossierNetwork.nodes().length") == len(network["nodes"]) <= 60
+    assert page.evaluate("() => window.dossierNetwork.nodes().length") == len(network["nodes"]) <= 40
     if network["total"] > len(network["nodes"]):
         assert "capped" in page.locator(".cap-message").inner_text()
     kinds = {e["kind"] for e in network["edges"]}

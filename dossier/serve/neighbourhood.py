@@ -13,7 +13,7 @@ from .facts import Fact, facts_about, quote_of
 from .terms import DATE_TYPES, Labels, Term, sparql
 
 #: The network view shows at most this many nodes (the entity and its nearest neighbours first).
-MAX_NODES = 60
+MAX_NODES = 40
 
 
 def _quotes(fact: Fact) -> list[dict]:
@@ -46,10 +46,7 @@ def date_span(value: str) -> tuple[str, str | None]:
 
 def _item(n: int, date: str, text: str, kind: str, quotes: list[dict], href: str | None) -> dict:
     start, end = date_span(date)
-    item = {"id": n, "start": start, "date": date, "content": text, "kind": kind, "quotes": quotes, "href": href}
-    if end:
-        item["end"] = end
-    return item
+    return {"id": n, "start": start, "end": end, "date": date, "content": text, "kind": kind, "quotes": quotes, "href": href}
 
 
 async def _event_dates(backend: QueryBackend, events: list[str], labels: Labels, timeout: float) -> dict[str, list[dict]]:
@@ -89,10 +86,16 @@ def timeline(iri: str, facts: list[Fact], event_dates: dict[str, list[dict]], la
         role = fact.one(DOS.role)
         for d in event_dates[event.iri]:
             text = f"{event.text}: {role.text if role else 'took part'} ({d['property']}, per {d['quote']['source']})"
-            items.append(_item(len(items) + 1, d["date"], text, "Event", [d["quote"], *_quotes(fact)], event.href))
+            quotes = [d["quote"]] + [q for q in _quotes(fact) if (q["exact"], q["source"]) != (d["quote"]["exact"], d["quote"]["source"])]
+            items.append(_item(len(items) + 1, d["date"], text, "Event", quotes, event.href))
     for d in event_dates.get(iri, []):
         items.append(_item(len(items) + 1, d["date"], f"{d['property']} per {d['quote']['source']}", "Event", [d["quote"]], None))
-    items.sort(key=lambda i: (i["start"], i["content"]))
+    merged: dict[tuple, dict] = {}
+    for item in items:  # one item per date and text: two facts saying the same thing share it, with both quotes
+        kept = merged.setdefault((item["date"], item["content"], item["kind"]), item)
+        if kept is not item:
+            kept["quotes"].extend(q for q in item["quotes"] if q not in kept["quotes"])
+    items = sorted(merged.values(), key=lambda i: (i["start"], i["content"]))
     for n, item in enumerate(items, 1):
         item["id"] = n
     return {"items": items}

@@ -66,8 +66,7 @@
       return {
         id: item.id,
         start: item.start,
-        end: item.end,
-        type: item.end ? "range" : "point",
+        type: "point",
         content: content,
         title: item.date + " · " + item.content,
         className: "kind-" + item.kind.toLowerCase().replace(/[^a-z]+/g, "-"),
@@ -115,20 +114,24 @@
         { selector: 'node[kind = "Event"]', style: { shape: "round-rectangle", "background-color": "#e0a800" } },
         { selector: 'node[kind = "Person"]', style: { "background-color": "#2e86c1" } },
         { selector: 'node[kind = "Place"]', style: { shape: "diamond", "background-color": "#27ae60" } },
-        { selector: "edge", style: { width: 1.5, "curve-style": "bezier", "target-arrow-shape": "triangle", "arrow-scale": 0.8, label: "data(label)", "font-size": 8, color: "#5b6677", "text-rotation": "autorotate", "line-color": "#9aa7b8", "target-arrow-color": "#9aa7b8" } },
+        { selector: "edge", style: { width: 1.5, "curve-style": "bezier", "target-arrow-shape": "triangle", "arrow-scale": 0.8, "font-size": 9, color: "#1d2430", "text-rotation": "autorotate", "text-background-color": "#fff", "text-background-opacity": 0.85, "line-color": "#9aa7b8", "target-arrow-color": "#9aa7b8", opacity: 0.8 } },
+        { selector: "edge:selected, edge.near", style: { label: "data(label)", opacity: 1, width: 3 } },
         { selector: 'edge[kind = "participation"]', style: { "line-color": "#e0a800", "target-arrow-color": "#e0a800" } },
         { selector: 'edge[kind = "designation"]', style: { "line-color": "#c0392b", "target-arrow-color": "#c0392b", width: 2.5 } },
         { selector: 'edge[kind = "statement"]', style: { "line-color": "#2e86c1", "target-arrow-color": "#2e86c1" } },
         { selector: 'edge[kind = "claim"]', style: { "line-color": "#8e44ad", "target-arrow-color": "#8e44ad", "line-style": "dashed", width: 2.5 } },
         { selector: ":selected", style: { "overlay-color": "#1f5fa8", "overlay-opacity": 0.25 } },
       ],
-      layout: { name: "cose", animate: false, randomize: false, nodeRepulsion: 9000, idealEdgeLength: 90, padding: 20 },
+      layout: { name: "cose", animate: false, randomize: false, nodeRepulsion: function () { return 400000; }, idealEdgeLength: function () { return 110; }, nodeOverlap: 20, gravity: 0.3, numIter: 1500, padding: 20 },
     });
     cy.on("tap", "edge", function (evt) {
       const e = edgesById[evt.target.id()];
       const from = nodesById[e.source], to = nodesById[e.target];
       showQuotes(from.label + " — " + e.label + " — " + to.label, null, e.quotes);
     });
+    // Hovering a node names the lines that meet it.
+    cy.on("mouseover", "node", function (evt) { evt.target.connectedEdges().addClass("near"); });
+    cy.on("mouseout", "node", function (evt) { evt.target.connectedEdges().removeClass("near"); });
     cy.on("tap", "node", function (evt) {
       const n = nodesById[evt.target.id()];
       const quotes = [];

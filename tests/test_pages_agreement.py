@@ -1,0 +1,60 @@
+"""Sources that disagree, and values several sources state, shown on an entity page by the real server.
+
+A scratch copy of the project plus the model documents (tests/data/model/: four short texts written
+for the tests, giving the date of one vote as 11 March, 13 March and March 2024), built and served.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import copy_project, run_dossier
+from model_corpus import add_model_documents
+from serve_support import HTTP, Server
+
+HTML = {"Accept": "text/html"}
+VOTE = "/id/northland-harbour-vote-2024"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    root = copy_project(tmp_path_factory.mktemp("agreement-pages"))
+    add_model_documents(root)
+    run_dossier("build", cwd=root, check=True)
+    s = Server(root, "--no-build", "--workers", "1").start()
+    yield s
+    s.stop()
+
+
+def values_table(page: str) -> list[str]:
+    """The rows of the 'What sources give for it' table, as text."""
+    table = page.split('id="values"')[1].split("</table>")[0]
+    return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row.split(">", 1)[1])).strip() for row in table.split("<tr")[2:]]
+
+
+def test_disagreeing_dates_are_flagged_with_each_value_and_its_sources(server):
+    page = HTTP.get(server.url + VOTE, headers=HTML).text
+    assert "<dt>Sources disagree</dt>" in page and "on its start date" in page
+    rows = values_table(page)
+    dates = {row.split(" ")[2] for row in rows if row.startswith("start date")}
+    assert {"2024-03-11", "2024-03-13", "2024-03"} <= dates, rows
+    assert all("sources disagree" in row for row in rows if row.startswith("start date"))
+    thirteenth = [row for row in rows if "2024-03-13" in row]
+    assert thirteenth and all("stated by 3 sources (2 independent)" in row for row in thirteenth), thirteenth
+    assert page.count('class="flag stated corroborated"') == len(thirteenth)
+    eleventh = [row for row in rows if "2024-03-11" in row]
+    assert eleventh and all("stated by 1 source" in row and "corroborated" not in row for row in eleventh)
+
+
+def test_the_timeline_keeps_each_sources_date(server):
+    page = HTTP.get(server.url + VOTE, headers=HTML).text
+    data = page.split('<script id="timeline-data" type="application/json">')[1].split("</script>")[0]
+    for date in ("2024-03-11", "2024-03-13", "2024-03"):
+        assert f'"date": "{date}"' in data, date
+
+
+def test_a_page_without_disagreement_says_none(server):
+    page = HTTP.get(server.url + "/id/irgc", headers=HTML).text
+    assert "<dt>Sources disagree</dt>" not in page
