@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from serve_support import HTTP
 from test_serve_browser import browser, page, pytestmark  # noqa: F401  (the same browser fixtures and skip rule)
 
 
@@ -71,4 +72,14 @@ def test_reconciliation_round_trip_from_a_browser(served, page):
     assert all(q["str"] for q in result["row"]["designation_quote"])
     page.goto(result["preview"])
     assert "People's Mojahedin Organization of Iran" in page.locator("h1").inner_text()
+    assert page.outside == [] and page.errors == []
+
+
+def test_download_page_lists_the_graph_files_and_the_csv(served, page):
+    page.goto(served.url + "/")
+    page.locator("header nav a", has_text="Download").click()
+    page.wait_for_url("**/download")
+    listed = HTTP.get(served.url + "/download", params={"format": "json"}).json()["graphs"]
+    assert page.locator("table.downloads tbody tr").count() == len(listed)
+    assert page.locator("a[href='/download/facts.csv']").count() == 1
     assert page.outside == [] and page.errors == []

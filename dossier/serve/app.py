@@ -25,14 +25,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from . import cite, find, formats, pages, protocol, reconcile
+from . import cite, downloads, find, formats, pages, protocol, reconcile
 from .backend import QueryBackend, QueryFailed, select
 from .description import SERIALIZERS, service_description
 from .limits import AcceptLimit, BodyLimit, SecurityHeaders
 from .methods import HeadAsGet, allowed_methods
 from .settings import Settings
 from .site import Site
-from .spool import result_response
+from .spool import as_bytes, result_response
 
 log = logging.getLogger("dossier.serve")
 
@@ -245,6 +245,8 @@ def create_app(settings: Settings, backend: QueryBackend) -> FastAPI:
             content_type, body = await backend.run_query(query, media, timeout)
         except QueryFailed as failed:
             return failed_page(request, failed)
+        if media == "application/ld+json":
+            body = downloads.compact(as_bytes(body), str(request.base_url) + "context.jsonld", downloads.ontology_graph(site))
         return result_response(content_type, body, {"Vary": "Accept"})
 
     @app.get("/id/")
@@ -323,5 +325,6 @@ def create_app(settings: Settings, backend: QueryBackend) -> FastAPI:
     # -- search, citations, reconciliation, downloads: one router each ----------------------------
     app.include_router(find.router(site))
     app.include_router(reconcile.router(site))
+    app.include_router(downloads.router(site))
 
     return app

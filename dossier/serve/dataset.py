@@ -1,27 +1,27 @@
-"""The dataset as published: its version, and the graph files with their sizes and checksums.
+"""The dataset as published: its version, and the graph files with their named graph, size and checksum.
 
-The version is the package version plus the first 12 hex digits of the SHA-256 of the graph
-files (in dossier.graphdir.quad_files order), so a citation names exactly the graph it was
-made from, and the same graph always gives the same version.
+The files and their checksums come from graph/manifest.json (dossier.graphdir), written by the
+build. The version is the package version plus the first 12 hex digits of a SHA-256 over the
+manifest's checksums, so a citation names exactly the graph it was made from, and the same
+graph always gives the same version.
 """
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
-from ..graphdir import quad_files
+from ..graphdir import read_manifest
 from ..namespace import BASE
 
 TITLE = "Dossier"
 DESCRIPTION = ("A sourced knowledge graph of organizations, designations, events and statements built from documents; "
                "every fact cites its source document and a verbatim quote.")
+PUBLISHER = "The Dossier project"
 CODE_LICENSE = "https://spdx.org/licenses/MIT"
 HOMEPAGE = BASE
-PUBLISHER = "The Dossier project"
 
 
 @dataclass(frozen=True)
@@ -29,29 +29,25 @@ class GraphFile:
     """One file of graph/ as offered for download."""
 
     name: str
+    graph: str
     path: Path
+    triples: int
     bytes: int
     sha256: str
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-@lru_cache(maxsize=8)
-def _files(graph_dir: Path, stamp: tuple) -> tuple[GraphFile, ...]:
-    return tuple(GraphFile(p.name, p, p.stat().st_size, _sha256(p)) for p in quad_files(graph_dir) if p.is_file())
-
-
 def graph_files(graph_dir: Path) -> tuple[GraphFile, ...]:
-    """The N-Quads files of graph/, each with its size and SHA-256 (recomputed when a file changes)."""
-    paths = [p for p in quad_files(graph_dir) if p.is_file()]
-    stamp = tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in paths)
-    return _files(Path(graph_dir), stamp)
+    """The N-Quads files of graph/ in the manifest's order; empty when graph/ has no manifest (a remote store)."""
+    try:
+        listed = read_manifest(graph_dir)
+    except FileNotFoundError:
+        return ()
+    out = []
+    for f in listed:
+        path = Path(graph_dir) / f.file
+        if path.is_file():
+            out.append(GraphFile(f.file, f.graph, path, f.triples, path.stat().st_size, f.sha256))
+    return tuple(out)
 
 
 def package_version() -> str:
@@ -66,5 +62,5 @@ def version(graph_dir: Path) -> str:
     files = graph_files(graph_dir)
     if not files:
         return package_version()
-    digest = hashlib.sha256("".join(f.sha256 for f in files).encode()).hexdigest()[:12]
+    digest = hashlib.sha256("".join(f"{f.name} {f.sha256}\n" for f in files).encode()).hexdigest()[:12]
     return f"{package_version()}+{digest}"
