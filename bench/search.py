@@ -26,7 +26,7 @@ import pyoxigraph as ox
 
 from bench import harness
 from bench.run import build_once, corpus
-from dossier.graphdir import quad_files
+from dossier.graphdir import MANIFEST, quad_files
 from dossier.serve.search import Document, SearchIndex
 
 REPO = Path(__file__).resolve().parent.parent
@@ -153,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
         results.append(measure("project corpus", REPO, args, say))
     for n in [int(s) for s in args.sizes.split(",") if s.strip()]:
         root = corpus(args.out / "corpora", n, args.seed, args.reuse)
-        if not all(p.is_file() for p in quad_files(root / "graph")):
+        if not (root / "graph" / MANIFEST).is_file():
             say(f"building the {n}-document corpus ...")
             build_once(root, clean=False)
         results.append(measure(f"synthetic, {n} documents", root, args, say))

@@ -20,6 +20,13 @@ Modules, one job each:
 - connections  header size, read and write timeouts, connection cap (uvicorn's h11 protocol, guarded)
 - spool        large results streamed from a file, not held whole in the server process
 - pages        entity, source and fact pages (sparql/*.rq, templates/*.html)
+- site         what the feature routers share with the app (settings, backend, error pages, derived data)
+- bound        sparql/*.rq with values bound by a VALUES clause
+- search, find the search index (SQLite FTS5) and /search
+- cite         citations of facts (plain text, CSL-JSON, BibTeX)
+- reconcile    the Reconciliation Service API for OpenRefine
+- dataset      the dataset's version and graph files (from graph/manifest.json)
+- downloads    /download, VoID/DCAT, the JSON-LD context, ontology, concept and graph IRIs
 - app          the FastAPI application wiring it together
 """
 

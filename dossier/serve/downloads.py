@@ -29,6 +29,7 @@ from . import dataset, formats, pages
 from .backend import QueryFailed, select
 from .bound import bound
 from .site import Site
+from .terms import local_name
 
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 DOS = PREFIXES["dos"]
@@ -171,7 +172,7 @@ async def facts_table(site: Site) -> bytes:
         if "facts.csv" not in site.shared:
             query, size, offset, rows = bound("facts-table"), min(site.settings.max_rows, 5000), 0, []
             while True:
-                page = await select(site.backend, f"{query}LIMIT {size} OFFSET {offset}", site.timeout)
+                page = await select(site.backend, f"{query}LIMIT {size} OFFSET {offset}", site.derive_timeout)
                 rows.extend(page)
                 if len(page) < size:
                     break
@@ -283,7 +284,7 @@ def router(site: Site) -> APIRouter:
         scheme_iri = g.value(URIRef(iri), SKOS.inScheme)
         html = pages.render("concept.html", iri=iri, label=g.value(URIRef(iri), SKOS.prefLabel) or concept,
                             definition=g.value(URIRef(iri), SKOS.definition), notation=g.value(URIRef(iri), SKOS.notation),
-                            scheme=pages.curie(str(scheme_iri)) if scheme_iri else None)
+                            scheme=local_name(str(scheme_iri)) if scheme_iri else None)
         return HTMLResponse(html, headers={"Vary": "Accept"})
 
     @routes.get("/graph/{name:path}")

@@ -94,7 +94,7 @@ async def entity_facts(site: Site) -> dict[str, Facts]:
     async with site.lock:
         if "reconcile" not in site.shared:
             facts: dict[str, Facts] = {}
-            for row in await select(site.backend, bound("reconcile-entities"), site.timeout):
+            for row in await select(site.backend, bound("reconcile-entities"), site.derive_timeout):
                 entry = facts.setdefault(slug(row["entity"]["value"]), Facts(row["class"]["value"].rsplit("#", 1)[-1]))
                 if "wikidata" in row:
                     entry.wikidata.add(row["wikidata"]["value"][len(WIKIDATA):])

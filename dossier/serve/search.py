@@ -255,5 +255,5 @@ async def shared_index(site) -> SearchIndex:
     """The server's one index (site.shared), loaded from its backend on first use."""
     async with site.lock:
         if "search" not in site.shared:
-            site.shared["search"] = await load_index(site.backend, site.timeout, min(site.settings.max_rows, 5000))
+            site.shared["search"] = await load_index(site.backend, site.derive_timeout, min(site.settings.max_rows, 5000))
     return site.shared["search"]

@@ -28,3 +28,10 @@ class Site:
     @property
     def timeout(self) -> float:
         return self.settings.timeout
+
+    @property
+    def derive_timeout(self) -> float:
+        """Seconds for the server's own one-off queries that derive data from the whole graph (the search
+        index, the facts table): at least a minute, whatever --timeout gives users' queries, so a loaded
+        machine or a large graph slows them rather than leaving the server without search."""
+        return max(self.settings.timeout, 60.0)
