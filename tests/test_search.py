@@ -171,3 +171,29 @@ def test_bad_search_parameters_are_400(served):
 def test_every_page_has_the_search_box(served, path):
     html = HTTP.get(served.url + path, headers={"Accept": "text/html"}).text
     assert '<form class="search-box" role="search" action="/search"' in html
+
+
+def test_a_rebuilt_graph_is_searched_without_a_restart(tmp_path):
+    """The index follows the graph the server serves: after a rebuild is swapped in, new words are found."""
+    from conftest import copy_project, run_dossier
+    from serve_support import Server, poll
+
+    root = copy_project(tmp_path / "project")
+    server = Server(root, "--no-build", "--workers", "1", "--watch", "0.2").start()
+    try:
+        def found(query: str) -> list[str]:
+            return [h["label"] for h in HTTP.get(server.url + "/search", params={"q": query, "format": "json"}).json()["results"]]
+
+        assert found("Stephen Harper")[0] == "Stephen Harper"
+        assert found("quintessential clerkship") == []
+        first = HTTP.get(server.url + "/health").json()["graph"]
+        mapping = root / "mappings" / "canada-files-mek-canada-2023.yaml"
+        old = "content: Describes the MEK as an Iranian terrorist organization."
+        text = mapping.read_text(encoding="utf-8")
+        assert old in text
+        mapping.write_text(text.replace(old, old[:-1] + ", a quintessential clerkship test."), encoding="utf-8")
+        run_dossier("build", cwd=root, check=True)
+        poll(lambda: HTTP.get(server.url + "/health").json()["graph"] != first, wait=180, what="the rebuilt graph to be served")
+        assert found("quintessential clerkship"), "the new content is not searchable after the swap"
+    finally:
+        server.stop()

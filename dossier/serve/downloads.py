@@ -169,6 +169,7 @@ def void_graph(site: Site, base: str, facts_csv: bytes | None) -> Graph:
 async def facts_table(site: Site) -> bytes:
     """The CSV of every fact and quote (site.shared, made once), paged through the backend under its row cap."""
     async with site.lock:
+        site.forget_if_swapped()
         if "facts.csv" not in site.shared:
             query, size, offset, rows = bound("facts-table"), min(site.settings.max_rows, 5000), 0, []
             while True:

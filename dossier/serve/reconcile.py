@@ -92,6 +92,7 @@ def type_of(value: str | None) -> str | None:
 async def entity_facts(site: Site) -> dict[str, Facts]:
     """Every registry entity's kind, QIDs and countries (site.shared, loaded once)."""
     async with site.lock:
+        site.forget_if_swapped()
         if "reconcile" not in site.shared:
             facts: dict[str, Facts] = {}
             for row in await select(site.backend, bound("reconcile-entities"), site.derive_timeout):

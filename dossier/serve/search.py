@@ -254,6 +254,7 @@ async def load_index(backend, timeout: float, page_size: int) -> SearchIndex:
 async def shared_index(site) -> SearchIndex:
     """The server's one index (site.shared), loaded from its backend on first use."""
     async with site.lock:
+        site.forget_if_swapped()
         if "search" not in site.shared:
             site.shared["search"] = await load_index(site.backend, site.derive_timeout, min(site.settings.max_rows, 5000))
     return site.shared["search"]

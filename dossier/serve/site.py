@@ -29,6 +29,15 @@ class Site:
     def timeout(self) -> float:
         return self.settings.timeout
 
+    def forget_if_swapped(self) -> None:
+        """Drop what was derived from the graph once the backend serves another one (a rebuilt graph/
+        swapped in without a restart: /health's ``graph`` key changes). Call with ``lock`` held."""
+        status = self.backend.status()
+        served = status.get("graph") if isinstance(status, dict) else None
+        if self.shared.get("graph") != served:
+            self.shared.clear()
+            self.shared["graph"] = served
+
     @property
     def derive_timeout(self) -> float:
         """Seconds for the server's own one-off queries that derive data from the whole graph (the search
