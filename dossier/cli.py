@@ -66,7 +66,8 @@ def cmd_link(args) -> int:
         return 1
     return run(root, project.registry, endpoint=endpoint_from_env(args.endpoint),
                cache_dir=root / (args.cache or DEFAULT_CACHE), offline=args.offline, do_check=args.check,
-               out=Path(args.out).resolve() if args.out else root / DEFAULT_REVIEW, only=args.entity, say=print)
+               out=Path(args.out).resolve() if args.out else root / DEFAULT_REVIEW, only=args.entity, say=print,
+               strict=args.strict)
 
 
 def cmd_draft(args) -> int:
@@ -114,6 +115,8 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("link", help="propose Wikidata candidates for unlinked entities into a review file "
                                     "(never into mappings/wikidata.sssom.tsv); --check re-checks confirmed links")
     p.add_argument("--check", action="store_true", help="check confirmed links' labels against Wikidata (or the cache)")
+    p.add_argument("--strict", action="store_true",
+                   help="with --check: exit 1 when any confirmed link could not be checked (not cached, unreachable)")
     p.add_argument("--offline", action="store_true", help="use the response cache only")
     p.add_argument("--endpoint", help="API URL (default: $DOSSIER_WIKIDATA_API or https://www.wikidata.org/w/api.php)")
     p.add_argument("--cache", help="response cache folder, relative to the project (default: .cache/wikidata)")

@@ -352,8 +352,12 @@ def check(reg: Registry, client: WikidataClient, batch: int = 50) -> CheckResult
 
 
 def run(root: Path, reg: Registry, *, endpoint: str, cache_dir: Path, offline: bool, do_check: bool,
-        out: Path, only: list[str] | None, say: Callable[[str], None]) -> int:
-    """The `dossier link` command; returns the exit status (1 only when --check finds a bad link)."""
+        out: Path, only: list[str] | None, say: Callable[[str], None], strict: bool = False) -> int:
+    """The `dossier link` command; returns the exit status.
+
+    1 when --check finds a bad link, or, with ``strict``, when any confirmed link could not be
+    checked (neither cached nor reachable): offline, "0 problems" alone would hide them.
+    """
     client = WikidataClient(cache_dir=cache_dir, endpoint=endpoint, offline=offline)
     if offline:
         say("offline: using cache only")
@@ -367,7 +371,12 @@ def run(root: Path, reg: Registry, *, endpoint: str, cache_dir: Path, offline: b
             say(f"checked {res.checked} confirmed link(s) against Wikidata answers "
                 f"({client.fetched} fetched, {client.from_cache} from cache); "
                 f"{len(res.unchecked)} not checked (not in the cache); {len(res.problems)} problem(s)")
-            return 1 if res.problems else 0
+            if res.unchecked:
+                shown = ", ".join(res.unchecked[:5]) + (", ..." if len(res.unchecked) > 5 else "")
+                say(f"{len(res.unchecked)} of {len(res.unchecked) + res.checked} confirmed link(s) could not be checked "
+                    f"({shown}): run where Wikidata can be reached, or fill the cache"
+                    + ("" if strict else "; --strict makes this an error"))
+            return 1 if res.problems or (strict and res.unchecked) else 0
         res = propose(reg, client, only)
         for note in client.notices:
             say(note)

@@ -9,6 +9,7 @@ import pytest
 
 from conftest import ROOT, run_dossier
 from dossier.draft import NameIndex, draft, find_dates, find_mentions, fold, load_project, render
+from dossier.draft.text import unique_quote
 from dossier.problems import Problems
 from dossier.quotes import DocumentText
 from dossier.yamlfile import YMap, load_yaml
@@ -119,7 +120,8 @@ def test_every_drafted_quote_is_an_exact_span_at_its_offsets(path):
     assert d.sha256 == hashlib.sha256(raw).hexdigest()
     for m in d.mentions:
         assert d.text[m.start:m.end] == m.text
-    evidence = [ev for _, ev in d.first_mentions] + [q.evidence for q in d.quoted] + [ev for ev, _ in d.listings]
+    spans = [s.evidence for s in d.speech] + [(e.start, e.end) for e in d.events] + [(x.start, x.end) for x in d.listings]
+    evidence = [ev for _, ev in d.first_mentions] + [unique_quote(doc, a, b, (a, b)) for a, b in spans]
     for start, end, occ in evidence:
         assert d.text[start:end] == d.text[start:end].strip() and end > start
         assert _resolves(doc, start, end, occ), f"{path.name}: '{d.text[start:end]}' does not resolve to {start}-{end}"

@@ -204,3 +204,15 @@ def test_link_check_offline_without_cache_checks_nothing_and_exits_cleanly(proje
     proc = link(project, "--check", "--endpoint", closed_port_url())
     assert proc.returncode == 0
     assert "cannot reach Wikidata (" in proc.stdout and "checked 0 confirmed link(s)" in proc.stdout
+    confirmed = sum(1 for lk in load_project(project).registry.links.values() if lk.qid)
+    assert f"{confirmed} of {confirmed} confirmed link(s) could not be checked" in proc.stdout
+
+
+def test_link_check_strict_fails_when_links_go_unchecked_and_passes_when_all_are_checked(project):
+    offline = link(project, "--check", "--offline", "--strict")
+    assert offline.returncode == 1, offline.stdout
+    assert "could not be checked" in offline.stdout and "--strict makes" not in offline.stdout
+    with WikidataStandIn(table_items(project)) as standin:
+        online = link(project, "--check", "--strict", "--endpoint", standin.url)
+    assert online.returncode == 0, online.stdout + online.stderr
+    assert "could not be checked" not in online.stdout
