@@ -75,7 +75,8 @@ def cmd_draft(args) -> int:
 
     out = Path(args.out).resolve() if args.out else None
     return run(_root(args), Path(args.text).resolve(), out, args.stdout, args.force,
-               say=lambda msg: print(msg, file=sys.stderr))
+               say=lambda msg: print(msg, file=sys.stderr),
+               update=Path(args.update).resolve() if args.update else None, published=args.published)
 
 
 def cmd_serve(args) -> int:
@@ -128,6 +129,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("text", help="the document's text file, UTF-8, named <slug>.txt")
     p.add_argument("--out", help="write the draft here instead of mappings/<slug>.yaml")
     p.add_argument("--stdout", action="store_true", help="print the draft instead of writing a file")
+    p.add_argument("--update", metavar="FILE",
+                   help="add new suggestions to this already edited mapping, as comments at its end; "
+                        "every line already in it is kept byte for byte")
+    p.add_argument("--published", metavar="YYYY-MM-DD",
+                   help="the publication date, to resolve relative dates ('on Wednesday', 'last month'); "
+                        "default: the date in the text's first lines, or with --update the mapping's published")
     p.add_argument("--force", action="store_true", help="overwrite an existing mapping file")
     p.set_defaults(func=cmd_draft)
 

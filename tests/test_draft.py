@@ -166,3 +166,46 @@ def test_draft_command_rejects_a_file_name_that_is_not_a_slug(project):
     bad.write_text("Some text.", encoding="utf-8")
     proc = run_dossier("draft", str(bad), cwd=project)
     assert proc.returncode == 1 and "rename it to my-article.txt" in proc.stderr
+
+
+def test_update_keeps_every_line_the_contributor_wrote_and_adds_only_new_suggestions(project):
+    text = project / "documents" / "canada-lists-irgc-2024.txt"
+    text.write_bytes(ROUNDTRIP.read_bytes())
+    mapping = project / "mappings" / "canada-lists-irgc-2024.yaml"
+    assert run_dossier("draft", "documents/canada-lists-irgc-2024.txt", cwd=project).returncode == 0
+    # the contributor edits: fills fields, drops a drafted statement, adds notes in odd spacing
+    lines = mapping.read_text(encoding="utf-8").split("\n")
+    lines = [ln.replace("genre: TODO", "genre: news   ") for ln in lines]
+    first = next(i for i, ln in enumerate(lines) if ln.startswith("  - id: statement-"))
+    end = next(i for i in range(first + 1, len(lines)) if not lines[i].startswith("    "))
+    del lines[first:end]
+    lines.insert(first, "  # dropped a drafted statement here — not a quotation\t")
+    edited = ("\n".join(lines) + "\n# my own note, kept as written \u00a0\n").encode("utf-8")
+    mapping.write_bytes(edited)
+    # the registry learns a name after the draft was written
+    with (project / "mappings" / "entities" / "people.yaml").open("a", encoding="utf-8") as f:
+        f.write("\n- id: dominic-leblanc\n  type: Person\n  label: Dominic LeBlanc\n"
+                "  description: Canadian politician.\n")
+    proc = run_dossier("draft", "documents/canada-lists-irgc-2024.txt", "--update",
+                       "mappings/canada-lists-irgc-2024.yaml", cwd=project)
+    assert proc.returncode == 0, proc.stderr
+    merged = mapping.read_bytes()
+    assert merged.startswith(edited), "the contributor's bytes were changed"
+    added = merged[len(edited):].decode("utf-8").splitlines()
+    assert all(ln.startswith("#") or not ln for ln in added)
+    assert any("entity: dominic-leblanc" in ln for ln in added)
+    assert any("- id: new-statement-" in ln for ln in added)  # the dropped one, offered again
+    assert not any("entity: irgc" in ln for ln in added)      # already mentioned above
+    again = run_dossier("draft", "documents/canada-lists-irgc-2024.txt", "--update",
+                        "mappings/canada-lists-irgc-2024.yaml", cwd=project)
+    assert again.returncode == 0 and "nothing new" in again.stderr
+    assert mapping.read_bytes() == merged
+
+
+def test_refusing_to_overwrite_names_the_update_option(project):
+    (project / "documents" / "canada-lists-irgc-2024.txt").write_bytes(ROUNDTRIP.read_bytes())
+    run_dossier("draft", "documents/canada-lists-irgc-2024.txt", cwd=project, check=True)
+    again = run_dossier("draft", "documents/canada-lists-irgc-2024.txt", cwd=project)
+    assert again.returncode == 1 and "--update mappings/canada-lists-irgc-2024.yaml" in again.stderr
+    bad = run_dossier("draft", "documents/canada-lists-irgc-2024.txt", "--stdout", "--published", "2024-06", cwd=project)
+    assert bad.returncode == 1 and "not a full date" in bad.stderr

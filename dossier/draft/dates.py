@@ -188,20 +188,21 @@ DATELINE_WORDS = re.compile(r"\b(published|posted|updated|date|dated|released?)\
 
 
 def publication_date(text: str, dates: list[FoundDate], head_lines: int = 8) -> FoundDate | None:
-    """The date a reader takes as the publication date: a full date in the text's first lines.
+    """The date a reader takes as the publication date: a full date on a short line at the head.
 
     A line naming it ("Published", "Date:", a dateline) wins over other dates up there; else the
-    first full date of the head. None when the head gives no full date (then ask the contributor).
+    first full date of the head. Lines of prose (over 80 characters) are not a head's. None when
+    the head gives no full date (then ask the contributor).
     """
     lines = [m for m in re.finditer(r"[^\n]*\S[^\n]*", text)][:head_lines]
+    lines = [ln for ln in lines if len(ln.group(0).strip()) <= 80]
     if not lines:
         return None
-    head_end = lines[-1].end()
-    full = [f for f in dates if f.start < head_end and len(f.value) == 10 and not f.note]
+    full = [(f, ln) for f in dates if len(f.value) == 10 and not f.note
+            for ln in lines if ln.start() <= f.start < ln.end()]
     if not full:
         return None
-    for f in full:
-        line = next(ln for ln in lines if ln.start() <= f.start < ln.end())
+    for f, line in full:
         if DATELINE_WORDS.search(line.group(0)) or re.match(r"\s*[A-Z][A-Z .'-]+,", line.group(0)):
             return f
-    return full[0]
+    return full[0][0]

@@ -11,6 +11,7 @@ for the registry person whose full name the same text gives ("Lieberman" after "
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from anyascii import anyascii
@@ -23,6 +24,7 @@ from .newnames import NewName
 MIN_RATIO = 85        # a spelling this close (0-100) is a likely variant
 MIN_WORD_RATIO = 80   # a word this close counts as present in the longer name
 SKIP_WORDS = {"s", "the"}
+POSSESSIVE_GAP = re.compile(r"['’]s\s+")
 
 
 @dataclass
@@ -83,7 +85,13 @@ def near_misses(text: str, new_names: list[NewName], mentions: list[Mention], re
     spellings = _spellings(reg)
     persons = {m.entity for m in mentions if reg.entities[m.entity].type == "Person"}
     out = []
-    for nn in new_names:
+    # "Guard's Corps": a possessive splits a name in two; try the two halves as one first
+    joined = [NewName(text[a.start:b.end], a.slug, 1, a.start, b.end)
+              for a, b in zip(new_names, new_names[1:]) if POSSESSIVE_GAP.fullmatch(text[a.end:b.start])]
+    taken: list[tuple[int, int]] = []
+    for nn in joined + new_names:
+        if any(a < nn.end and nn.start < b for a, b in taken):
+            continue
         found = match(nn.name, spellings)
         if found is None and " " not in nn.name.strip():
             surname = nn.name.strip().lower()
@@ -93,4 +101,5 @@ def near_misses(text: str, new_names: list[NewName], mentions: list[Mention], re
                 found = (owner[0], reg.entities[owner[0]].label, "the surname of a person the text names in full")
         if found:
             out.append(NearMiss(nn.name, nn.start, nn.end, *found))
-    return out
+            taken.append((nn.start, nn.end))
+    return sorted(out, key=lambda n: n.start)

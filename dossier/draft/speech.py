@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from ..registry import Registry
 from .dates import FoundDate
 from .names import AGENT_TYPES, Mention
+from .newnames import TITLES
 
 SPEECH = re.compile(
     r"\b(said|says|say|told|tells|wrote|writes|stated|states|added|adds|declared|declares|announced|announces|"
@@ -138,6 +139,8 @@ class Attributor:
         tail = NAME_AT_END.search(text[lo:hi].rstrip())
         if tail and not any(m.start >= lo + tail.start() for m in inside):
             name = tail.group(1).strip()
+            while name.split(" ", 1)[0].lower().rstrip(".") in TITLES and " " in name:
+                name = name.split(" ", 1)[1]
             if not any(name.startswith(w) for w in ("The ", "A ", "An ")):
                 s.speaker_name, s.reason = name, f"a name the registry lacks, {how}"
                 return

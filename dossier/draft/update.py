@@ -49,7 +49,7 @@ def new_suggestions(mapping: str, d: Draft) -> Draft:
     def new(a: int, b: int) -> bool:
         return not any(x < b and a < y for x, y in covered)
 
-    named = set(re.findall(r"[a-z][a-z0-9-]*", mapping))
+    named = set(re.findall(r"\bentity:\s*([a-z][a-z0-9-]*)", mapping))
     return dataclasses.replace(
         d,
         first_mentions=[(m, ev) for m, ev in d.first_mentions if m.entity not in named],
