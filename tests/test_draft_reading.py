@@ -83,12 +83,14 @@ def test_names_that_only_share_a_word_are_not_near_misses(name):
 
 def test_unresolved_names_are_grouped_by_likely_type_with_their_sentence():
     text = ("Public Safety Minister Dominic LeBlanc said the decision was final. "
-            "The Kurdish Human Rights Society objected. Protesters gathered in Kelowna.")
+            "The Kurdish Human Rights Society objected. Protesters gathered in Kelowna. "
+            "Ottawa acted under the Special Economic Measures Act.")
     d = drafted(text)
     kinds = {n.name: n.kind for n in d.new_names}
     assert kinds["Dominic LeBlanc"] == "person"
     assert kinds["Kurdish Human Rights Society"] == "organization"
     assert kinds["Kelowna"] == "place"
+    assert kinds["Special Economic Measures Act"] == "legislation"
     out = render(d, REG)
     people = out.index("#  people:")
     assert out.rindex('"Dominic LeBlanc"') > people

@@ -62,6 +62,11 @@ def complete(draft: str) -> dict:
     m["mentions"].append({"entity": "dominic-leblanc", "quote": "Public Safety Minister Dominic LeBlanc"})
     m["mentions"].append({"entity": "commons-motion-irgc-2018", "quote": "The House of Commons adopted a motion"})
 
+    for s in m.get("statements") or []:  # the drafted reported speech: LeBlanc announcing the listing
+        if s["speaker"] == "TODO":
+            s["speaker"] = "dominic-leblanc"
+        s["content"] = "Announces the listing of the IRGC."
+
     hints = {h["quote"]: h for h in commented_designations(draft)}
     listed = hints["The Government of Canada has listed the Islamic Revolutionary Guard Corps (IRGC) as a terrorist "
                    "entity under the Criminal Code."]
@@ -91,7 +96,7 @@ def test_round_trip_from_text_to_query(project: Path):
     draft = (project / MAPPING).read_text(encoding="utf-8")
     known = load_project(project).registry.entities
     if "dominic-leblanc" not in known:
-        assert "Dominic LeBlanc" in draft.split("# Capitalized names", 1)[1]
+        assert "Dominic LeBlanc" in draft.split("# Names that match no registry entity", 1)[1]
     for entity in ("irgc", "government-of-canada", "quds-force", "ps752-shootdown"):
         assert f"{{entity: {entity}, quote: " in draft
 

@@ -39,6 +39,7 @@ ORG_WORDS = {
 }
 PLACE_WORDS = {"city", "province", "county", "state", "island", "islands", "river", "valley", "region",
                "street", "square", "camp", "airport", "district", "mountains", "gulf", "sea"}
+LAW_WORDS = {"code", "act", "bill", "law", "charter", "treaty", "convention", "regulations", "order"}
 PERSON_CUES = re.compile(
     r"\b(Mr|Mrs|Ms|Dr|Prof|Minister|President|Senator|Leader|Ambassador|MP|Premier|Secretary|Commander|"
     r"General|Chief|spokesperson|spokesman|spokeswoman|chair|director|professor)\.?\s+$")
@@ -53,7 +54,7 @@ class NewName:
     count: int
     start: int
     end: int
-    kind: str = "unknown"   # person | organization | place | unknown: a guess, for review
+    kind: str = "unknown"   # person | organization | place | legislation | unknown: a guess, for review
 
 
 def name_kind(text: str, start: int, end: int) -> str:
@@ -66,7 +67,9 @@ def name_kind(text: str, start: int, end: int) -> str:
         return "place"
     if PERSON_CUES.search(before):
         return "person"
-    if len(words) in (2, 3) and all(w[:1].isalpha() for w in words) and (SPEECH_AFTER.match(after) or len(words) == 2):
+    if words and words[-1] in LAW_WORDS:
+        return "legislation"
+    if len(words) in (2, 3) and SPEECH_AFTER.match(after):
         return "person"
     if len(words) == 1 and PLACE_CUES.search(before):
         return "place"

@@ -18,7 +18,8 @@ from .text import unique_quote
 if TYPE_CHECKING:
     from . import Draft
 
-KIND_TITLES = {"person": "people", "organization": "organizations", "place": "places", "unknown": "of unknown type"}
+KIND_TITLES = {"person": "people", "organization": "organizations", "place": "places", "legislation": "laws and bills",
+               "unknown": "of unknown type"}
 
 
 def q(s: str) -> str:
@@ -180,7 +181,7 @@ def review_lines(d: Draft, reg: Registry) -> list[str]:
     if d.new_names:
         lines.append("# Names that match no registry entity, by likely type (a guess): add the real ones to")
         lines.append("# mappings/entities/*.yaml (id, type, label, description), then mention them above.")
-        for kind in ("person", "organization", "place", "unknown"):
+        for kind in KIND_TITLES:
             group = [nn for nn in d.new_names if nn.kind == kind]
             if not group:
                 continue
