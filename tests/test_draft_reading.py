@@ -133,9 +133,15 @@ def test_relative_dates_stay_unresolved_without_a_publication_date():
     ("OTTAWA, June 20, 2024\n\nThe minister spoke.", "2024-06-20"),
     ("A title\nPublished Friday, October 7, 2022\n\nText.", "2022-10-07"),
     ("Subject: a note\nDate: 8 November 2023\n\nIn 2012 it began.", "2023-11-08"),
+    ("HALIFAX, May 2, 2021 (Wire) - Dockworkers on Friday voted to end a strike that had lasted weeks.", "2021-05-02"),
 ])
 def test_the_publication_date_is_read_from_the_head_of_the_text(head, value):
     assert publication_date(head, find_dates(head)).value == value
+
+
+def test_a_date_deep_in_a_line_of_prose_is_no_publication_date():
+    text = "The ministers of the seven countries who met in the capital agreed to meet again on 19 June 2024."
+    assert publication_date(text, find_dates(text)) is None
 
 
 def test_a_drafted_statement_carries_its_date_note():
@@ -181,8 +187,12 @@ def test_speakers_of_quoted_and_reported_speech(text, expected):
     assert speakers(text) == expected
 
 
-def test_a_sentence_without_speech_is_no_statement():
-    assert speakers("The committee met in Tirana on Monday and adopted its report.") == []
+@pytest.mark.parametrize("text", [
+    "The committee met in Tirana on Monday and adopted its report.",
+    "Office of the Spokesperson\nUnited States Department of State\n",   # "States" is no verb here
+])
+def test_a_sentence_without_speech_is_no_statement(text):
+    assert speakers(text) == []
 
 
 # ---------------------------------------------------------------------- events and designations

@@ -188,18 +188,18 @@ DATELINE_WORDS = re.compile(r"\b(published|posted|updated|date|dated|released?)\
 
 
 def publication_date(text: str, dates: list[FoundDate], head_lines: int = 8) -> FoundDate | None:
-    """The date a reader takes as the publication date: a full date on a short line at the head.
+    """The date a reader takes as the publication date: a full date opening one of the first lines.
 
-    A line naming it ("Published", "Date:", a dateline) wins over other dates up there; else the
-    first full date of the head. Lines of prose (over 80 characters) are not a head's. None when
-    the head gives no full date (then ask the contributor).
+    A line naming it ("Published", "Date:", a dateline "TIRANA, June 21, 2023 (Reuters) - ...")
+    wins over other dates up there; else the first full date of the head. A date further than 80
+    characters into its line is prose, not a head's. None when the head gives no full date (then
+    ask the contributor).
     """
     lines = [m for m in re.finditer(r"[^\n]*\S[^\n]*", text)][:head_lines]
-    lines = [ln for ln in lines if len(ln.group(0).strip()) <= 80]
     if not lines:
         return None
     full = [(f, ln) for f in dates if len(f.value) == 10 and not f.note
-            for ln in lines if ln.start() <= f.start < ln.end()]
+            for ln in lines if ln.start() <= f.start < ln.end() and f.end - ln.start() <= 80]
     if not full:
         return None
     for f, line in full:

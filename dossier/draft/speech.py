@@ -78,7 +78,10 @@ def _outside(spans: list[tuple[int, int]], pos: int) -> bool:
 
 
 def speech_verbs(text: str, a: int, b: int, quoted: list[tuple[int, int]]) -> list[re.Match]:
-    return [v for v in SPEECH.finditer(text, a, b) if _outside(quoted, v.start())]
+    """Speech verbs outside quotations; a capitalized one is part of a name ("United States"),
+    except "According to" opening a sentence."""
+    return [v for v in SPEECH.finditer(text, a, b) if _outside(quoted, v.start())
+            and (v.group(0)[0].islower() or v.group(0).lower() == "according to")]
 
 
 class Attributor:
