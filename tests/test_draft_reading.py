@@ -178,6 +178,8 @@ def test_a_quotation_across_a_line_break_is_one_statement_with_its_speaker():
     ("According to Fars News, the foreign ministry condemned the decision.",
      [("fars", False, True)]),
     ("Canada said the decision was final.", [("government-of-canada", False, False)]),
+    ("Fars News reported that the ministry had denied any role.", [("fars", False, True)]),
+    ("Stephen Harper said that the group had alleged abuses.", [("stephen-harper", False, True)]),
     ('The interior ministry called the raid "a lawful search of the premises."',
      [("The interior ministry", True, False)]),
     ("Public Safety Minister Dominic LeBlanc said the listing was overdue. He told reporters more would follow.",

@@ -8,7 +8,8 @@ speech verb: a registry entity, a named person the registry lacks, a pronoun tak
 last speaker, or, failing those, the phrase itself as a described agent ("a spokesperson for
 the families", "the interior ministry"), never the author. "According to X" makes X the speaker
 (the document reports X's claim); when another speech verb stands in the same sentence ("according
-to X, Y condemned"), the statement is marked second-hand.
+to X, Y condemned") or in what the speaker is said to have said ("X said that Y alleged"), the
+statement is marked second-hand: the mapping then writes two statements joined by `reports:`.
 """
 
 from __future__ import annotations
@@ -205,8 +206,10 @@ def find_speech(text: str, sents: list[tuple[int, int]], mentions: list[Mention]
 def _finish(s: Speech, text: str, verbs: list[re.Match], mentions: list[Mention], dates: list[FoundDate],
             quotes: list[tuple[int, int]]) -> None:
     a, b = s.evidence
-    s.second_hand = len({v.group(0).lower() for v in verbs}) >= 2 and any(
+    reporting = len({v.group(0).lower() for v in verbs}) >= 2 and any(
         v.group(0).lower() in ("according to", "reported", "reports") for v in verbs)
+    nested = any(re.search(r"\bthat\b", text[v1.end():v2.start()]) for v1, v2 in zip(verbs, verbs[1:]))
+    s.second_hand = reporting or nested  # "according to X, Y condemned"; "X said that Y alleged"
     if s.second_hand:
         s.kind = "claim"
     elif DEMAND.search(text, a, b):
