@@ -371,3 +371,25 @@ def test_slug_pattern_refuses_a_final_newline():
     from dossier.namespace import SLUG
 
     assert SLUG.match("mek") and not SLUG.match("mek\n")
+
+
+# -- the memory benchmark, run small so that it cannot rot ---------------------------------------------
+def test_adversarial_bench_runs_small(tmp_path):
+    """bench/serve_adversarial.py for 3 s per attack: it runs, no fast query of a burst is refused, and a
+    slow reader costs the server process far less than the 8 MiB result it asked for."""
+    import json
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    out = tmp_path / "adversarial.json"
+    proc = subprocess.run(
+        [sys.executable, "bench/serve_adversarial.py", "--duration", "3", "--attacks", "slow-readers,burst-50", "--out", str(out)],
+        cwd=ROOT, capture_output=True, text=True, timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    attacks = json.loads(out.read_text())["attacks"]
+    assert attacks["burst-50"]["503"] == 0 and attacks["burst-50"]["queries"] >= 50
+    assert attacks["slow-readers"]["per_client_kib"] < 8 * 1024 / 4, attacks["slow-readers"]
+    assert "| slow-readers |" in proc.stdout
