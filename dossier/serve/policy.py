@@ -208,7 +208,9 @@ def _iri(prologue, term) -> str:
     return str(prologue.absolutize(term))
 
 
-CACHED_UP_TO = 64 * 1024  # characters; longer queries are checked every time rather than kept
+#: Characters up to which a query's analysis is kept (256 of them, least recently used first out, in
+#: each worker): what a client can make a worker hold this way is bounded by 256 x 8 Ki characters.
+CACHED_UP_TO = 8 * 1024
 
 
 def analyse(query: str, allow_services: tuple[str, ...] = ()) -> Analysis:
