@@ -214,9 +214,15 @@ def bursts(server: Server, deadline: float, size: int) -> dict:
     statuses: dict[int, int] = {}
     rounds = 0
     limits = httpx.Limits(max_connections=size, max_keepalive_connections=size)
+    def one(_) -> int | str:
+        try:
+            return client.get(server.url + "/sparql", params={"query": LIMIT_10}).status_code
+        except httpx.HTTPError as exc:  # counted, not fatal: the table says how many
+            return type(exc).__name__
+
     with httpx.Client(timeout=60, limits=limits) as client, ThreadPoolExecutor(size) as pool:
         while time.monotonic() < deadline:
-            for status in pool.map(lambda _: client.get(server.url + "/sparql", params={"query": LIMIT_10}).status_code, range(size)):
+            for status in pool.map(one, range(size)):
                 statuses[status] = statuses.get(status, 0) + 1
             rounds += 1
     return {"rounds": rounds, "queries": rounds * size, "503": statuses.get(503, 0), "statuses": statuses}
