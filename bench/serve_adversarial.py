@@ -137,12 +137,13 @@ def connect(server: Server, rcvbuf: int | None = None) -> socket.socket:
     return sock
 
 
-def closed(sock: socket.socket) -> bool:
-    """Whether the server has closed or dropped the connection (reads nothing of a live one)."""
+def closed(sock: socket.socket, answered: bool = False) -> bool:
+    """Whether the server has closed or dropped the connection (reads nothing of a live one);
+    with ``answered``, an answer counts as closing it too (a 408 to a hoarder)."""
     try:
         sock.setblocking(False)
         data = sock.recv(1, socket.MSG_PEEK)
-        return data == b""
+        return data == b"" or answered
     except BlockingIOError:
         return False
     except OSError:
@@ -157,7 +158,7 @@ def hold(server: Server, deadline: float, count: int, opener, trickle: bool = Fa
     socks: list[socket.socket] = []
     opened = dropped = 0
     while time.monotonic() < deadline:
-        for sock in [s for s in socks if closed(s)]:
+        for sock in [s for s in socks if closed(s, answered=trickle)]:
             socks.remove(sock)
             sock.close()
             dropped += 1
@@ -176,7 +177,7 @@ def hold(server: Server, deadline: float, count: int, opener, trickle: bool = Fa
         time.sleep(1.0)
     for sock in socks:
         sock.close()
-    return {"clients": count, "connections opened": opened, "dropped by the server": dropped}
+    return {"clients": count, "connections opened": opened, "closed by the server": dropped}
 
 
 def slow_readers(server: Server, deadline: float, clients: int = 20) -> dict:
@@ -188,7 +189,10 @@ def slow_readers(server: Server, deadline: float, clients: int = 20) -> dict:
         sock.sendall(request)
         return sock
 
-    return hold(server, deadline, clients, opener)
+    logged = server.log.read_text(errors="replace").count("read nothing of its response")
+    held = hold(server, deadline, clients, opener)
+    held["dropped at the write timeout"] = server.log.read_text(errors="replace").count("read nothing of its response") - logged
+    return held
 
 
 def header_hoarders(server: Server, deadline: float, clients: int = 400) -> dict:
