@@ -214,6 +214,10 @@ def test_dated_event_phrases_are_proposed_with_their_resolved_date():
      {"designee": "mek", "status": "ended", "end": "2012-09", "list_name": "Foreign Terrorist Organizations"}),
     ("The State Department is reviewing whether to designate the IRGC as a terrorist organization.",
      {"authority": "state-department", "designee": "irgc", "status": "proposed"}),
+    ("The IRGC's Quds Force has been designated by Canada as a terrorist entity since 2012.",
+     {"authority": "canada", "designee": "quds-force", "status": "in-force", "start": "2012"}),
+    ("The IRGC's Quds Force has been designated as a terrorist entity since 2012.",
+     {"authority": None, "designee": "quds-force"}),
     ("Canada has listed the Quds Force as a terrorist entity since 2012.",
      {"authority": "canada", "designee": "quds-force", "status": "in-force", "start": "2012"}),
 ])

@@ -99,7 +99,7 @@ def find_listings(text: str, sents: list[tuple[int, int]], mentions: list[Mentio
             elif before and re.search(r"\b(was|were|has been|have been|is|are)\s+(\w+\s+)?$",
                                       text[before[-1].end:verb.start()]):
                 f["designee"] = before[-1].entity  # passive: "X was removed from the list"
-                before = before[:-1]
+                before = []  # and only a "by" phrase names who acted ("The IRGC's Quds Force was listed")
             by = re.search(r"\bby\s+(?:the\s+)?", text[verb.end():b])
             by_agents = [m for m in agents if by and m.start >= verb.end() + by.end() and m.entity != f.get("designee")]
             authority = by_agents[0] if by_agents else (before[-1] if before else None)

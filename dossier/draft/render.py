@@ -126,7 +126,8 @@ def event_lines(d: Draft, doc: DocumentText) -> list[str]:
         ev = unique_quote(doc, e.start, e.end, (e.start, e.end))
         lines.append(f"#   - id: event-{n}")
         lines.append(f"#     event: {e.events[0] if e.events else 'TODO'}  # DRAFT: registry id of the Event"
-                     + (f"; named here: {', '.join(e.events)}" if e.events else ""))
+                     + (f"; named here: {', '.join(e.events)}" if e.events
+                        else "; none named here: add one to mappings/entities/ if the text states a new event"))
         lines.append(f"#     date: \"{e.date.value}\"  # {q(e.date.text)}")
         if e.date.note:
             lines.append(f"#     date_note: {q(e.date.note)}")
