@@ -182,6 +182,9 @@ async def entity_context(backend: QueryBackend, slug: str, timeout: float, pages
     groups["events"].sort(key=lambda f: role_rank(f, labels))
     values, mentions = await _values_and_mentions(backend, iri, labels, timeout)
     groups["values"], groups["mentions"] = values, mentions
+    # a value a source gives with its quote is listed there; background keeps what nothing quotes
+    quoted = {(v["property"], v["value"].text, v["source"].href) for v in values}
+    background = [b for b in background if not (b["source"] and (b["property"], b["value"].text, b["source"].href) in quoted)]
     pages = pages or {}
     sections = {key: paged(key, title, groups[key], pages.get(key, 1), PAGE_SIZE) for key, title in SECTIONS.items()}
     sections["participants"].extra["by_role"] = by_role(sections["participants"].items, labels)

@@ -72,7 +72,12 @@
         className: "kind-" + item.kind.toLowerCase().replace(/[^a-z]+/g, "-"),
       };
     });
+    // The window spans every item, with a year's margin, so that one item alone is not shown by the hour.
+    const starts = timeline.items.map(function (i) { return new Date(i.start).getTime(); });
+    const year = 365 * 24 * 3600 * 1000;
     const view = new vis.Timeline(timelineBox, items, {
+      start: new Date(Math.min.apply(null, starts) - year),
+      end: new Date(Math.max.apply(null, starts) + year),
       stack: true,
       maxHeight: 420,
       zoomKey: "ctrlKey",
