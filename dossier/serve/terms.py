@@ -19,7 +19,6 @@ from .backend import QueryBackend, select
 from .bound import bound
 
 WIKIDATA = "http://www.wikidata.org/entity/"
-ONTOLOGY = BASE + "ontology"
 XSD = PREFIXES["xsd"]
 DATE_TYPES = {XSD + "date", XSD + "gYear", XSD + "gYearMonth", XSD + "dateTime"}
 
@@ -68,11 +67,11 @@ async def ontology_labels(backend: QueryBackend, timeout: float) -> Labels:
 
 
 def local_href(iri: str) -> str | None:
-    """The path on this server of a Dossier IRI (entities, sources, facts), or None."""
+    """The path on this server of a Dossier IRI (entities, sources, facts, ontology terms and concepts, graphs), or None."""
     if not iri.startswith(BASE):
         return None
     rest = iri[len(BASE):]
-    if rest.startswith(("id/", "source/", "fact/")):
+    if rest.startswith(("id/", "source/", "fact/", "ontology", "graph/")):
         return "/" + rest
     return None
 
@@ -100,8 +99,6 @@ class Term:
         text = value_of(label) or (labels(value) if labels is not None else humanize(local_name(value)))
         if href:
             return cls(text, href, iri=value)
-        if value.startswith(ONTOLOGY):
-            return cls(text, iri=value)
         if value.startswith(WIKIDATA):
             return cls(text, "https://www.wikidata.org/wiki/" + value[len(WIKIDATA):], True, iri=value)
         return cls(text, value if value.startswith(("http://", "https://")) else None, True, iri=value)
