@@ -237,3 +237,49 @@ def test_entity_page_in_a_browser(served, page):
     page.locator(".facts-section a[href^='/source/']").first.click()
     page.wait_for_selector(".document a.hl")
     assert page.outside == [], f"the entity page tried to reach: {page.outside}"
+
+
+def test_people_at_mek_organised_events_found_from_the_front_page_without_sparql(served, page):
+    """Issue 12's acceptance path, by clicks only: / -> search 'MEK' -> the MEK page's organiser rows -> each
+    event's page -> every participant with role, source and quote; checked against the graph itself."""
+    served.wait_idle()
+    page.goto(served.url + "/")
+    box = page.locator("header form.search-box input[name=q]")
+    box.press_sequentially("MEK", delay=30)
+    page.locator("header ul.suggestions li").first.wait_for(timeout=10_000)
+    texts = page.locator("header ul.suggestions li").all_inner_texts()
+    index = next(i for i, t in enumerate(texts) if "People's Mojahedin Organization of Iran" in t)
+    for _ in range(index + 1):
+        box.press("ArrowDown")
+    box.press("Enter")
+    page.wait_for_url(served.url + "/id/mek")
+    rows = page.locator("#events table.facts tbody tr")
+    organised = []
+    for i in range(rows.count()):
+        role = rows.nth(i).locator("td").nth(1).inner_text().strip()
+        if role in ("organizer", "host"):
+            organised.append(rows.nth(i).locator("td").first.locator("a").get_attribute("href"))
+    truth = HTTP.post(
+        served.url + "/sparql",
+        data={
+            "query": "PREFIX dos: <https://w3id.org/dossier/ontology#> SELECT DISTINCT ?event ?who WHERE { "
+            "?o dos:participant <https://w3id.org/dossier/id/mek> ; dos:inEvent ?event ; dos:role ?r . "
+            "FILTER(?r IN (<https://w3id.org/dossier/ontology/role/organizer>, <https://w3id.org/dossier/ontology/role/host>)) "
+            "?p dos:inEvent ?event ; dos:participant ?who . ?who a dos:Person }"
+        },
+    ).json()["results"]["bindings"]
+    events = {t["event"]["value"].replace("https://w3id.org/dossier", "") for t in truth}
+    assert events and events <= set(organised)
+    found: set[tuple[str, str]] = set()
+    for href in sorted(set(organised)):
+        page.goto(served.url + href)
+        section = page.locator("#participants")
+        assert section.locator("h3.role-heading").count() >= 1
+        for row in section.locator("tbody tr").all():
+            who = row.locator("td").first.locator("a").get_attribute("href")
+            assert row.locator("td").nth(1).locator("a[href^='/source/']").count() == 1
+            assert row.locator("mark").count() >= 1
+            found.add((href, who))
+    people = {(t["event"]["value"].replace("https://w3id.org/dossier", ""), t["who"]["value"].replace("https://w3id.org/dossier", "")) for t in truth}
+    assert people and people <= found, people - found
+    assert page.outside == [] and page.errors == []
