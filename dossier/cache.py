@@ -22,7 +22,7 @@ from importlib import metadata
 from pathlib import Path
 
 CACHE_DIR = Path(".cache") / "build"
-_LIBRARIES = ("rdflib", "owlrl", "pyshacl", "pyoxigraph")
+_LIBRARIES = ("rdflib", "owlrl", "pyshacl", "pyoxigraph", "regex")
 _PACKAGE = Path(__file__).resolve().parent
 #: Modules that do not compute the build's output (the rest of the package, new modules included, do).
 _NOT_BUILD = {"cli.py", "pipeline.py", "push.py", "draft.py", "link.py"}
@@ -38,13 +38,16 @@ def digest(*parts: bytes | str) -> str:
 
 
 def code_version() -> str:
-    """A hash of the package's modules that compute the build (not the server, not the CLI) and of
-    the libraries' versions."""
+    """A hash of the package's modules that compute the build (not the server, not the CLI), of
+    the libraries' versions and of the reader's bounds in force."""
     parts: list[bytes | str] = []
     for path in sorted(_PACKAGE.rglob("*.py")):
         name = path.relative_to(_PACKAGE).as_posix()
         if name not in _NOT_BUILD and not name.startswith("serve/"):
             parts += [name, path.read_bytes()]
+    from .limits import current  # a document read under other bounds may pass or fail differently
+
+    parts += ["limits", repr(current())]
     for lib in _LIBRARIES:
         try:
             parts += [lib, metadata.version(lib)]

@@ -6,6 +6,7 @@ import difflib
 import re
 from urllib.parse import urlsplit
 
+from .limits import current
 from .namespace import SLUG
 from .problems import Problems
 from .yamlfile import YList, YMap, YStr
@@ -69,11 +70,18 @@ class Reader:
         return out
 
     def whole(self, key: str) -> int | None:
-        """A whole number written in ASCII digits without a leading zero (YAML 1.1 would read 012 as 10)."""
+        """A whole number written in ASCII digits without a leading zero (YAML 1.1 would read 012 as 10),
+        of at most dossier.limits' ``digits`` digits: every count the mappings give is far below it."""
         v = self.text(key)
         if v is None:
             return None
         v = v.strip()
+        digits = current().digits
+        if len(v) > digits:
+            shown = v if len(v) <= 40 else f"{v[:20]}…{v[-8:]}"
+            self.err(key, f"'{shown}' is {len(v):,} characters long: a whole number here has at most {digits} digits "
+                          "(docs/security.md)")
+            return None
         if not WHOLE.fullmatch(v):
             if v.isascii() and v.isdigit():
                 octal = (f"YAML 1.1 would read it as octal {int(v, 8)}" if set(v) <= set("01234567")
