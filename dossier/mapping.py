@@ -16,12 +16,13 @@ from rdflib.namespace import PROV, RDF, RDFS, XSD
 
 from .dates import DateError, PartialDate, definitely_before, parse_date
 from .fields import Reader, suggest
+from .limits import current
 from .namespace import DOS, OA, SCHEMA, SLUG, entity_iri, fact_iri, source_iri
-from .problems import Problems
+from .problems import Problems, reading
 from .quotes import DocumentText
 from .records import EVIDENCE_KEYS, EXPECT_KEYS, SECTIONS, SOURCE_FIELDS, TOP_KEYS, Field
 from .registry import Registry
-from .yamlfile import YList, YMap, load_yaml
+from .yamlfile import YList, YMap, load_yaml, read_utf8
 
 CONTEXT = 32  # characters of oa:prefix / oa:suffix kept around each quote
 
@@ -46,6 +47,11 @@ class MappedDocument:
 def read_document(root: Path, path: Path, ctx: Context, problems: Problems) -> MappedDocument | None:
     """Read, check and map one document; returns None when it has defects (all added to ``problems``)."""
     display = path.relative_to(root).as_posix()
+    with reading(display):
+        return _read(root, path, display, ctx, problems)
+
+
+def _read(root: Path, path: Path, display: str, ctx: Context, problems: Problems) -> MappedDocument | None:
     before = len(problems)
     data = load_yaml(path, display, problems)
     if data is None:
@@ -114,17 +120,15 @@ class _Mapper:
         if not text_path.exists():
             r.err("id", f"documents/{slug}.txt is missing: add the document's text under that name")
             return False
-        raw = text_path.read_bytes()
-        digest = hashlib.sha256(raw).hexdigest()
+        # a strict UTF-8 decoding gives back the very bytes when encoded again: the checksum is the file's
+        text = read_utf8(text_path, f"documents/{slug}.txt", self.problems, current().document_bytes, hidden=False)
+        if text is None:
+            return False
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
         recorded = r.text("sha256")
         if recorded is not None and recorded != digest:
             r.err("sha256", f"documents/{slug}.txt has sha256 {digest}, not the recorded {recorded}: "
                             "the text changed since it was mapped; restore it, or re-check every quote and record the new checksum")
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            r.err("id", f"documents/{slug}.txt is not UTF-8 (byte {exc.start})")
-            return False
         self.doc = DocumentText(text)
         g, s = self.g, self.src
         g.add((s, RDF.type, DOS.Source))
@@ -187,6 +191,8 @@ class _Mapper:
             out = []
             for name in names:
                 e = reg.get(name)
+                if e is None and not self.ctx.registry.unknown(name, self.problems):
+                    continue  # its registry file was not read: said once, not per reference
                 if e is None:
                     r.err(key, f"unknown entity id '{name}'{suggest(name, reg)}; add it to mappings/entities/ first")
                 elif e.type not in f.types:
@@ -419,6 +425,11 @@ class _Mapper:
                 ok = False
                 continue
             start, end = spans[0]
+            split = self.doc.split_cluster(start, end)
+            if split:
+                r.err(key, f"quote '{_short(quote)}' cuts a character of documents/{self.slug}.txt in two: {split}")
+                ok = False
+                continue
             ann = node if node != body or prop else URIRef(f"{node}/evidence")
             if len(quotes) > 1:
                 ann = URIRef(f"{ann}-{i}")

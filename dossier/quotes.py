@@ -6,9 +6,21 @@ One documented normalisation, applied to both text and quote before matching:
 - soft hyphens and zero-width characters are ignored;
 - any run of whitespace, no-break spaces included, equals one space.
 Offsets returned are into the original text, so the stored quote is the source's own characters.
+A quote must also begin and end between user-perceived characters (Unicode grapheme clusters),
+never between a letter and its combining accent; a quote that differs from the text only in
+Unicode normal form (composed é against e + U+0301) is not found, and the hint says why.
 """
 
 from __future__ import annotations
+
+import unicodedata
+
+import regex
+
+from .characters import describe
+
+#: How far before a position the grapheme segmentation starts: far enough for any real cluster.
+_WINDOW = 64
 
 _MAP = {c: "'" for c in "‘’‚‛′"} | {c: '"' for c in "“”„‟″"} | {c: "-" for c in "‐‑‒–—―"}
 _DROP = set("\u00ad\u200b\u200c\u200d\u2060\ufeff")
@@ -55,8 +67,43 @@ class DocumentText:
             pos = self.norm.find(needle, pos + 1)
         return spans
 
+    def is_boundary(self, i: int) -> bool:
+        """Whether character offset ``i`` lies between two grapheme clusters (UAX #29) of the text."""
+        if i <= 0 or i >= len(self.text):
+            return True
+        lo = max(0, i - _WINDOW)
+        for m in regex.finditer(r"\X", self.text, pos=lo, endpos=min(len(self.text), i + _WINDOW)):
+            if m.end() >= i:
+                return m.end() == i
+        return True
+
+    def split_cluster(self, start: int, end: int) -> str | None:
+        """Why the span (start, end) cuts a grapheme cluster in two, or None if it does not."""
+        if not self.is_boundary(start):
+            return (f"it begins inside a character: {describe(self.text[start])} at character {start} belongs "
+                    f"to the '{self.text[start - 1]}' before it; begin the quote one character earlier")
+        if not self.is_boundary(end):
+            return (f"it ends inside a character: the text goes on with {describe(self.text[end])} at character "
+                    f"{end}, which belongs to the quote's last letter; end the quote after it")
+        return None
+
+    def normal_form_hint(self, quote: str) -> str | None:
+        """If ``quote`` occurs once both it and the text are NFC, a message saying they differ in normal form."""
+        composed = unicodedata.normalize("NFC", quote.strip())
+        if composed == quote.strip() and unicodedata.is_normalized("NFC", self.text):
+            return None
+        needle, _ = normalise(composed)
+        if not needle or normalise(unicodedata.normalize("NFC", self.text))[0].find(needle) == -1:
+            return None
+        return (f"it differs from the text only in Unicode normal form: the quote is {normal_form(quote.strip())}, "
+                f"the text is {normal_form(self.text)}; copy the characters from the text")
+
     def closest_hint(self, quote: str) -> str:
-        """A hint for a quote that is absent: the longest leading part that does occur."""
+        """A hint for a quote that is absent: a difference of Unicode normal form, else the longest
+        leading part that does occur."""
+        form = self.normal_form_hint(quote)
+        if form:
+            return form
         needle, _ = normalise(quote.strip())
         lo, hi = 0, len(needle)
         while lo < hi:
@@ -68,3 +115,20 @@ class DocumentText:
         if lo < 8:
             return "no part of it occurs in the text"
         return f"the text matches up to '{needle[:lo][-40:]}' then differs at '{needle[lo:lo + 20]}'"
+
+
+def normal_form(text: str) -> str:
+    """NFC, NFD, or 'neither NFC nor NFD' (composed or decomposed accents, or a mix)."""
+    for form in ("NFC", "NFD"):
+        if unicodedata.is_normalized(form, text):
+            return form
+    return "neither NFC nor NFD"
+
+
+
+def normal_form(text: str) -> str:
+    """NFC, NFD, or 'neither NFC nor NFD' (composed or decomposed accents, or a mix)."""
+    for form in ("NFC", "NFD"):
+        if unicodedata.is_normalized(form, text):
+            return form
+    return "neither NFC nor NFD"

@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .fields import Reader, suggest
-from .problems import Problems
-from .yamlfile import YList, YMap, load_yaml
+from .limits import current
+from .problems import Problems, reading
+from .yamlfile import YList, YMap, load_yaml, read_utf8
 
 QID = re.compile(r"^Q[1-9][0-9]*$")
 ENTITY_KEYS = {"id", "type", "label", "aliases", "description", "part_of", "country", "member_of", "series", "government_of"}
@@ -21,6 +22,8 @@ SSSOM_COLUMNS = [
     "mapping_justification", "author_id", "mapping_date", "comment",
 ]
 NO_TERM = "sssom:NoTermFound"
+UNREAD_NOTE = ("could not be read, so references to entity ids are not checked "
+               "until it is fixed")
 
 
 @dataclass
@@ -59,6 +62,20 @@ class Registry:
     links: dict[str, Link] = field(default_factory=dict)
     sssom_file: str = ""
     governments: dict[str, str] = field(default_factory=dict)  # country id -> id of its government
+    unread: list[str] = field(default_factory=list)  # registry files that could not be read
+
+    def unknown(self, name: str, problems: Problems) -> bool:
+        """Whether an unknown id ``name`` should be reported; if not, note once that references are unchecked.
+
+        With a registry file unread, an id may be unknown only because its file was: reporting each
+        reference would bury the one real error under follow-on ones. The note is the same Problem
+        wherever it is added, so a run shows it once.
+        """
+        if name in self.entities or not self.unread:
+            return name not in self.entities
+        for file in self.unread:
+            problems.add(file, 0, "", UNREAD_NOTE)
+        return False
 
     def acting_for(self, eid: str) -> str | None:
         """The government a country stands for when named as an actor (shorthand), or None."""
@@ -86,15 +103,18 @@ def load_registry(root: Path, types: set[str], problems: Problems) -> Registry:
         display = path.relative_to(root).as_posix()
         data = load_yaml(path, display, problems)
         if data is None:
+            reg.unread.append(display)
             continue
         if not isinstance(data, YList):
             problems.add(display, getattr(data, "line", 1), "", "a registry file is a list of entity records")
+            reg.unread.append(display)
             continue
-        for rec in data:
-            if not isinstance(rec, YMap):
-                problems.add(display, rec.line, "", "each entity is a mapping with id, type, label...")
-                continue
-            _read_entity(rec, display, types, reg, problems)
+        with reading(display):
+            for rec in data:
+                if not isinstance(rec, YMap):
+                    problems.add(display, rec.line, "", "each entity is a mapping with id, type, label...")
+                    continue
+                _read_entity(rec, display, types, reg, problems)
     for e in reg.entities.values():
         bad = set()
         refs_of = {"part_of": [e.part_of], "country": [e.country], "member_of": e.member_of,
@@ -108,7 +128,8 @@ def load_registry(root: Path, types: set[str], problems: Problems) -> Registry:
                     problems.add(e.file, e.line, e.id, f"{key} is for {' or '.join(holders)} records, not a {e.type}")
                     bad.add((key, ref))
                 elif ref not in reg.entities:
-                    problems.add(e.file, e.line, e.id, f"{key} '{ref}' is not a registry id{suggest(ref, reg.entities)}")
+                    if reg.unknown(ref, problems):  # else its file was unread: said once
+                        problems.add(e.file, e.line, e.id, f"{key} '{ref}' is not a registry id{suggest(ref, reg.entities)}")
                     bad.add((key, ref))
                 elif reg.entities[ref].type != want:
                     article = "an" if want[0] in "AEIOU" else "a"
@@ -158,7 +179,15 @@ def _read_sssom(root: Path, reg: Registry, problems: Problems) -> None:
     if not path.exists():
         problems.add(display, 0, "", "the Wikidata link table is missing")
         return
-    lines = path.read_text(encoding="utf-8").splitlines()
+    with reading(display):
+        _read_rows(display, read_utf8(path, display, problems, current().file_bytes), reg, problems)
+
+
+def _read_rows(display: str, text: str | None, reg: Registry, problems: Problems) -> None:
+    """Check each row of the link table's ``text`` (None: it could not be read, already reported)."""
+    if text is None:
+        return
+    lines = text.splitlines()
     body = [(i + 1, line) for i, line in enumerate(lines) if line and not line.startswith("#")]
     if not body:
         problems.add(display, 0, "", "no header row")
@@ -175,8 +204,10 @@ def _read_sssom(root: Path, reg: Registry, problems: Problems) -> None:
             continue
         row = dict(zip(columns, cells))
         subject = row["subject_id"].removeprefix("dossier:")
-        if not row["subject_id"].startswith("dossier:") or subject not in reg.entities:
+        if not row["subject_id"].startswith("dossier:") or (subject not in reg.entities and reg.unknown(subject, problems)):
             problems.add(display, lineno, row["subject_id"], f"subject is not a registry id (write dossier:<id>){suggest(subject, reg.entities)}")
+            continue
+        if subject not in reg.entities:  # its registry file was not read
             continue
         if subject in reg.links:
             problems.add(display, lineno, subject, f"second row for this entity (first on line {reg.links[subject].line})")
