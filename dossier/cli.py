@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+import traceback
 from pathlib import Path
 
 from .problems import InputError, Problem
+
+#: Exit statuses: 1 for defects in the inputs (each reported as file:line), 2 for a wrong command
+#: line (argparse's), 3 for an internal error, a defect of Dossier itself rather than of the inputs.
+EXIT_INPUT, EXIT_INTERNAL = 1, 3
 
 
 def _root(args) -> Path:
@@ -29,6 +34,18 @@ def _shard(text: str | None) -> tuple[int, int] | None:
     return int(i), int(n)
 
 
+def _internal_error(exc: Exception, debug: bool) -> int:
+    """One line for an unexpected exception, naming the input file being read; the traceback only with --debug."""
+    if debug:
+        traceback.print_exception(exc, file=sys.stderr)
+    where = getattr(exc, "dossier_file", None)
+    detail = " ".join(str(exc).split())[:200] or "no message"
+    print(f"internal error{f' while reading {where}' if where else ''}: {type(exc).__name__}: {detail} "
+          f"(a defect of dossier, not of the input: please report it{'' if debug else '; --debug prints the traceback'})",
+          file=sys.stderr)
+    return EXIT_INTERNAL
+
+
 def cmd_build(args) -> int:
     from .pipeline import build
 
@@ -36,7 +53,7 @@ def cmd_build(args) -> int:
         summary = build(_root(args), check_only=False, shard=args.shard)
     except InputError as exc:
         _report(exc.problems, args.json)
-        return 1
+        return EXIT_INPUT
     print(summary)
     return 0
 
@@ -48,7 +65,7 @@ def cmd_validate(args) -> int:
         summary = build(_root(args), check_only=True)
     except InputError as exc:
         _report(exc.problems, args.json)
-        return 1
+        return EXIT_INPUT
     print(summary)
     return 0
 
@@ -98,9 +115,18 @@ def cmd_push(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="dossier", description=__doc__)
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                        help="on an internal error, print the Python traceback too")
+    parser = argparse.ArgumentParser(prog="dossier", description=__doc__, parents=[common])
     parser.add_argument("--root", default=".", help="project folder (default: current folder)")
     sub = parser.add_subparsers(dest="command", required=True)
+    add_parser = sub.add_parser
+
+    def with_common(*a, **k):  # every command takes --debug too, after its name
+        return add_parser(*a, parents=[common], **k)
+
+    sub.add_parser = with_common
 
     p = sub.add_parser("build", help="map, reason, validate and write graph/ (atomically)")
     p.add_argument("--json", action="store_true", help="print errors as one JSON object per line")
@@ -151,7 +177,13 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_push)
 
     args = parser.parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except InputError as exc:  # e.g. a limit set wrongly in the environment, met outside build and validate
+        _report(exc.problems, getattr(args, "json", False))
+        return EXIT_INPUT
+    except Exception as exc:
+        return _internal_error(exc, getattr(args, "debug", False))
 
 
 if __name__ == "__main__":

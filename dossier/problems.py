@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 
 
@@ -46,3 +48,17 @@ class InputError(Exception):
     def __init__(self, problems: list[Problem]):
         self.problems = problems
         super().__init__("\n".join(p.human() for p in problems))
+
+
+@contextmanager
+def reading(file: str) -> Iterator[None]:
+    """Mark any unexpected exception raised inside with the input ``file`` being read (the innermost wins),
+    so the command line can say which file an internal error came from."""
+    try:
+        yield
+    except InputError:
+        raise
+    except Exception as exc:
+        if getattr(exc, "dossier_file", None) is None:
+            exc.dossier_file = file
+        raise

@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 import warnings
 from pathlib import Path
 
@@ -327,9 +330,13 @@ def test_strict_yaml_keeps_every_scalar_as_text(tmp_path: Path):
     assert data.line_of("h") == 8
 
 
+ANCHOR = "anchor '&x' is not allowed: aliases are refused, so write each value out where it applies"
+
+
 @pytest.mark.parametrize("text, problems_found", [
-    ("a: &x 1\nb: *x\n", ["y.yaml:2: alias '*x' is not allowed: write the value out where it applies"]),
-    ("a: &x [1, *x]\n", ["y.yaml:1: alias '*x' is not allowed: write the value out where it applies"]),  # no endless loop
+    ("a: &x 1\nb: *x\n", [f"y.yaml:1: {ANCHOR}", "y.yaml:2: alias '*x' is not allowed: write the value out where it applies"]),
+    ("a: &x [1, *x]\n", [f"y.yaml:1: {ANCHOR}",
+                         "y.yaml:1: alias '*x' is not allowed: write the value out where it applies"]),  # no endless loop
     ("deaths: !!int 012\n", ["y.yaml:1: explicit YAML tag '!!int' is not allowed: values are plain text, "
                               "and the field's type decides how it is read"]),
     ("statements:\n  - id: s\n    date: '2012'\n    date: '2013'\n",
@@ -405,3 +412,233 @@ def test_urls_must_be_absolute_http(tmp_path: Path, url: str, ok: bool):
     rec = load_yaml(path, "u.yaml", problems)
     assert (Reader(rec, "u.yaml", "source", problems).iri("url") is not None) == ok
     assert bool(problems) != ok
+
+
+# ---------------------------------------------------------------------------- hostile input, written by the test
+#
+# Each case below writes its defect into a copy of base/ (bytes a fixture file could not hold
+# well: control characters, invalid UTF-8, megabytes) and runs the real `dossier build` and
+# `dossier validate`: exactly the lines given, exit status 1, no traceback, graph/ unchanged.
+
+DOC = f"documents/{SLUG}.txt"
+OTHERS = "mappings/entities/others.yaml"
+UNREAD = "could not be read, so references to entity ids are not checked until it is fixed"
+CONTROL = "it is a control character, which RDF/XML cannot carry and no published text needs; remove it"
+
+
+def replace(old: bytes, new: bytes):
+    """An edit replacing the one occurrence of ``old``."""
+    def edit(data: bytes) -> bytes:
+        assert data.count(old) == 1, old
+        return data.replace(old, new)
+    return edit
+
+
+def alias_bomb(levels: int, width: int = 9) -> bytes:
+    """A few hundred bytes that expand to width**levels values if aliases are followed."""
+    rows = [f"a0: &a0 [{', '.join(['lol'] * width)}]"]
+    rows += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * width)}]" for i in range(1, levels + 1)]
+    return ("\n".join(rows) + "\n").encode()
+
+
+def with_text(text: str, *mapping_edits):
+    """Edits giving the document ``text`` (its checksum recorded to match) and changing its mapping."""
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    old_digest = b"sha256: b379adc7961ee47056c82b396634dcd6b4dcdf7f76d5b0138a14807002a35a99"
+    return {DOC: lambda _: text.encode("utf-8"),
+            MAPPING: lambda data: _chain(data, replace(old_digest, f"sha256: {digest}".encode()), *mapping_edits)}
+
+
+def _chain(data: bytes, *edits) -> bytes:
+    for e in edits:
+        data = e(data)
+    return data
+
+
+BASE_TEXT = (BAD / "base" / "documents" / f"{SLUG}.txt").read_text(encoding="utf-8")
+MENTIONS = b"mentions:\n"
+
+HOSTILE = {
+    # finding 4: refused as parser events, never expanded (9 levels would be 387 million values)
+    "alias-bomb-in-registry": (
+        {OTHERS: lambda _: alias_bomb(9)},
+        [f"{OTHERS}:1: anchor '&a0' is not allowed"]
+        + [f"{OTHERS}:{i + 1}: anchor '&a{i}' is not allowed" for i in range(1, 10)]
+        + [f"{OTHERS}:{i + 1}: alias '*a{i - 1}' is not allowed" for i in range(1, 10)]
+        + [f"{OTHERS}: {UNREAD}"]),
+    "deep-flow-nesting": (
+        {MAPPING: replace(b"about: [example-civic-association, northland]",
+                          b"about: " + b"[" * 500 + b"x" + b"]" * 500)},
+        [f"{MAPPING}:54: nested more than 16 levels deep: a mapping never needs that many (docs/security.md)"]),
+    "second-document": (
+        {MAPPING: lambda data: data + b"---\nsource: {}\n"},
+        [f"{MAPPING}:57: a second YAML document ('---'): a file holds exactly one"]),
+    "long-value": (
+        {MAPPING: replace(b"content: Rejects", b"content: " + b"x" * 10_001 + b" Rejects")},
+        [f"{MAPPING}:55: a value of 10,049 characters, over the limit of 10,000: shorten it (docs/security.md)"]),
+    "large-mapping-file": (
+        {MAPPING: lambda data: data + b"#" * (1 << 20)},
+        [f"{MAPPING}: is larger than 1,048,576 bytes, the limit for such a file"]),
+    # finding 5: control characters, huge integers, a huge document: file:line, not a traceback
+    "control-characters": (
+        {MAPPING: lambda data: _chain(
+            data,
+            replace(b"title: Northland", b"title: \x07Northland"),
+            replace(b"date_inferred: Dateline", b"date_inferred: Date\x0cline"),
+            replace(b"content: Rejects", b"content: Rej\x00ects"),
+            replace(b"list_name" if b"list_name" in data else b"status: in-force", b"status: in-\x1bforce"),
+            replace(b"role: speaker", b"role: speaker\x7f"),
+            replace(b"genre: news", "genre: news\ufffe".encode()),
+            replace(b"place: springfield", "place: spring\u0085field".encode()))},
+        [f"{MAPPING}:4: character U+0007 at column 10 is not allowed: {CONTROL}",
+         f"{MAPPING}:5: character U+FFFE at column 14 is not allowed: it is a non-character",
+         f"{MAPPING}:9: character U+000C at column 22 is not allowed: {CONTROL}",
+         f"{MAPPING}:29: character U+0085 at column 18 is not allowed: {CONTROL}",
+         f"{MAPPING}:37: character U+007F at column 18 is not allowed: {CONTROL}",
+         f"{MAPPING}:45: character U+001B at column 16 is not allowed: {CONTROL}",
+         f"{MAPPING}:55: character U+0000 at column 17 is not allowed: {CONTROL}"]),
+    "huge-integers": (
+        {MAPPING: lambda data: _chain(
+            data,
+            replace(b'deaths: "3"', b"deaths: " + b"7" * 4301),
+            replace(b"min_statements: 1", b"min_statements: " + b"1" * 20),
+            replace(b"{entity: springfield, quote: in Springfield}",
+                    b"{entity: springfield, quote: in Springfield, occurrence: 1" + b"0" * 30 + b"}"))},
+        [f"{MAPPING}:15: expect: '11111111111111111111' is 20 characters long: a whole number here has at most 15 digits",
+         f"{MAPPING}:22: mention of springfield: '1000000000000000000000000000000' is 31 characters long",
+         f"{MAPPING}:30: event rally-toll: '77777777777777777777…77777777' is 4,301 characters long"]),
+    "large-document": (
+        {DOC: lambda data: data + b" " * (4 << 20)},
+        [f"{DOC}: is larger than 4,194,304 bytes, the limit for such a file"]),
+    # finding 14: escapes and hidden characters in labels, aliases and descriptions
+    "escaped-control-characters": (
+        {MAPPING: lambda data: _chain(
+            data,
+            replace(b"content: Rejects Northland's listing of the association.",
+                    b'content: "Rejects Northland\'s listing\\0 of the association."'),
+            replace(b"date_inferred: Dateline of the article, to the day.",
+                    b'date_inferred: "Dateline\\e of the article, to the day."'))},
+        [f"{MAPPING}:9: a value holds character U+001B (written as an escape): it is a control character",
+         f"{MAPPING}:55: a value holds character U+0000 (written as an escape): it is a control character"]),
+    "hidden-characters-in-registry": (
+        {OTHERS: lambda data: _chain(
+            data,
+            replace(b"label: Ana Example,", "label: Ana \u202eelpmaxE,".encode()),
+            replace(b"label: Northland,", "label: North\u200bland,".encode()),
+            replace(b"description: Fictional city", "description: Fictional\u2028city".encode()),
+            replace(b"label: Example Rally 2012,", "label: Example \ufeffRally 2012,".encode()))},
+        [f"{OTHERS}:2: character U+202E RIGHT-TO-LEFT OVERRIDE at column 46 is not allowed: it is a bidirectional control",
+         f"{OTHERS}:3: character U+200B ZERO WIDTH SPACE at column 44 is not allowed: it is an invisible character",
+         f"{OTHERS}:4: character U+2028 LINE SEPARATOR at column 76 is not allowed: it is a Unicode line separator",
+         f"{OTHERS}:5: character U+FEFF ZERO WIDTH NO-BREAK SPACE at column 56 is not allowed: it is a byte order mark",
+         f"{OTHERS}: {UNREAD}"]),
+    "escaped-bidi-control": (
+        {OTHERS: replace(b"label: Ana Example,", b'label: "Ana \\u202Eelpmaxe",')},
+        [f"{OTHERS}:2: a value holds character U+202E RIGHT-TO-LEFT OVERRIDE (written as an escape)",
+         f"{OTHERS}: {UNREAD}"]),
+    "language-not-a-tag": (
+        {MAPPING: replace(b"language: en", b"language: en\"><script>")},
+        [f"{MAPPING}:3: sample-gazette-2012: inLanguage: a Source's language is one well-formed BCP 47 language tag"]),
+    # finding 15: quotes and grapheme clusters, Unicode normal forms
+    "quote-splits-a-character": (
+        with_text(BASE_TEXT + " The cafe\u0301 was closed.",
+                  replace(MENTIONS, MENTIONS + b"  - {entity: springfield, quote: The cafe}\n"
+                                             + "  - {entity: northland, quote: \"\u0301 was closed\"}\n".encode())),
+        [f"{MAPPING}:19: mention of springfield: quote 'The cafe' cuts a character of {DOC} in two: it ends inside "
+         f"a character: the text goes on with U+0301 COMBINING ACUTE ACCENT at character {len(BASE_TEXT) + 9}, which belongs to the "
+         "quote's last letter; end the quote after it",
+         f"{MAPPING}:20: mention of northland: quote '\u0301 was closed' cuts a character of {DOC} in two: it begins "
+         f"inside a character: U+0301 COMBINING ACUTE ACCENT at character {len(BASE_TEXT) + 9} belongs to the 'e' before it; begin "
+         "the quote one character earlier"]),
+    "quote-in-another-normal-form": (
+        with_text(BASE_TEXT + " The caf\u00e9 was closed.",
+                  replace(MENTIONS, MENTIONS + "  - {entity: springfield, quote: The cafe\u0301 was closed}\n".encode())),
+        [f"{MAPPING}:19: mention of springfield: quote not found in {DOC}: 'The cafe\u0301 was closed' (it differs "
+         "from the text only in Unicode normal form: the quote is NFD, the text is NFC; copy the characters from "
+         "the text)"]),
+    # finding 16: invalid UTF-8 at its real line; an unreadable registry file reported once
+    "invalid-utf8-in-mapping": (
+        {MAPPING: replace(b"content: Rejects", b"content: Rej\xffects")},
+        [f"{MAPPING}:55: not valid UTF-8: invalid start byte (byte 0xff) at column 17, byte offset "]),
+    "invalid-utf8-in-registry": (
+        {OTHERS: replace(b"label: Northland,", b"label: North\xe9land,")},
+        [f"{OTHERS}:3: not valid UTF-8: invalid continuation byte (byte 0xe9) at column 44, byte offset ",
+         f"{OTHERS}: {UNREAD}"]),
+    "invalid-utf8-in-document": (
+        {DOC: replace(b"Rally in Springfield", b"Rally in Spr\xc3ingfield")},
+        [f"{DOC}:5: not valid UTF-8: invalid continuation byte (byte 0xc3) at column 71, byte offset "]),
+}
+
+
+def apply(project: Path, edits: dict) -> None:
+    for rel, edit in edits.items():
+        path = project / rel
+        path.write_bytes(edit(path.read_bytes()))
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE))
+def test_hostile_input_is_reported_at_its_line(project: Path, case: str):
+    edits, want = HOSTILE[case]
+    plant(project)
+    apply(project, edits)
+    before = snapshot(project / "graph")
+    for command in ("build", "validate"):
+        run = run_dossier(command, cwd=project)
+        assert run.returncode == 1, f"{case}: dossier {command} exit status {run.returncode}\n{run.stderr}"
+        assert "Traceback" not in run.stderr + run.stdout, run.stderr
+        lines = run.stderr.splitlines()
+        assert lines and SUMMARY.match(lines[-1]), run.stderr
+        assert_reports(lines[:-1], want, f"dossier {command}, case {case}:\n{run.stderr[:5000]}")
+        assert snapshot(project / "graph") == before, f"{case}: a failed {command} changed graph/"
+
+
+def test_an_internal_error_is_one_line_naming_the_file(project: Path, monkeypatch, capsys):
+    """A defect of dossier itself (injected here into the quote finder) ends in one line naming the
+    mapping being read and exit status 3, not a traceback; --debug adds the traceback."""
+    from dossier import cli
+    from dossier.quotes import DocumentText
+
+    def broken(self, quote):
+        raise ValueError("injected fault")
+
+    plant(project)
+    monkeypatch.setenv("DOSSIER_JOBS", "1")  # map in this process, where the fault is injected
+    monkeypatch.setattr(DocumentText, "find_all", broken)
+    before = snapshot(project / "graph")
+    line = (f"internal error while reading {MAPPING}: ValueError: injected fault (a defect of dossier, "
+            "not of the input: please report it")
+    for command in ("validate", "build"):
+        assert cli.main(["--root", str(project), command]) == cli.EXIT_INTERNAL == 3
+        err = capsys.readouterr().err
+        assert "Traceback" not in err
+        assert [x for x in err.splitlines() if x.strip()] == [line + "; --debug prints the traceback)"]
+    assert cli.main(["--root", str(project), "build", "--debug"]) == 3
+    err = capsys.readouterr().err
+    assert "Traceback (most recent call last)" in err and "in broken" in err
+    assert err.splitlines()[-1] == line + ")"
+    assert snapshot(project / "graph") == before
+
+
+def test_a_limit_set_wrongly_is_reported(project: Path):
+    """A bound set to something that is no number is a clear error, not a traceback or a silent default."""
+    plant(project)
+    run = subprocess.run([sys.executable, "-m", "dossier.cli", "validate"], cwd=project, capture_output=True,
+                         text=True, timeout=600, env={**os.environ, "DOSSIER_MAX_DEPTH": "deep"})
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    assert run.stderr.splitlines()[0] == ("DOSSIER_MAX_DEPTH: 'deep' is not a positive whole number: set it to "
+                                          "digits only, or unset it for the default 16")
+
+
+@pytest.mark.parametrize("text, refused", [
+    ("Ana Example", []),
+    ("\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645", []),  # a Persian word: the non-joiner between letters stays
+    ("IRGC\u200c", ["U+200C ZERO WIDTH NON-JOINER"]),  # but not after Latin letters, nor at an end
+    ("a\u200db", ["U+200D ZERO WIDTH JOINER"]),
+    ("x\u2066y\u2069", ["U+2066 LEFT-TO-RIGHT ISOLATE", "U+2069 POP DIRECTIONAL ISOLATE"]),
+    ("\ud800", ["U+D800"]),  # a lone surrogate, as a YAML escape can make one
+    ("tag\U000e0041", ["U+E0041 TAG LATIN CAPITAL LETTER A"]),
+])
+def test_refused_characters(text: str, refused: list[str]):
+    from dossier.characters import describe, refused as find
+
+    assert [describe(ch) for _, ch in sorted(find(text))] == refused
