@@ -109,6 +109,8 @@ _LOADER = yaml.CBaseLoader if getattr(yaml, "__with_libyaml__", False) else yaml
 
 #: How many refused characters one file reports before it says how many more there are.
 _SHOWN = 10
+#: How many problems the event scan reports in one file before it stops reading it.
+_MOST = 50
 
 
 def line_and_column(text: str, index: int) -> tuple[int, int]:
@@ -169,6 +171,9 @@ def _scan(text: str, display: str, problems: Problems, limits: Limits, loader=_L
     depth = documents = 0
     for event in yaml.parse(text, Loader=loader):
         line = event.start_mark.line + 1
+        if len(problems) >= _MOST:
+            problems.add(display, line, "", f"reading stopped here after {_MOST} problems: fix those first")
+            raise _Refused
         if isinstance(event, yaml.DocumentStartEvent):
             documents += 1
             if documents > 1:
