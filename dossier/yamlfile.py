@@ -171,7 +171,7 @@ def _scan(text: str, display: str, problems: Problems, limits: Limits, loader=_L
     depth = documents = 0
     for event in yaml.parse(text, Loader=loader):
         line = event.start_mark.line + 1
-        if len(problems) >= _MOST:
+        if len(problems) >= _MOST and len(set(problems.items)) >= _MOST:  # the same one on a line counts once
             problems.add(display, line, "", f"reading stopped here after {_MOST} problems: fix those first")
             raise _Refused
         if isinstance(event, yaml.DocumentStartEvent):

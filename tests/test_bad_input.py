@@ -642,3 +642,14 @@ def test_refused_characters(text: str, refused: list[str]):
     from dossier.characters import describe, refused as find
 
     assert [describe(ch) for _, ch in sorted(find(text))] == refused
+
+
+def test_a_file_of_many_aliases_gives_a_screenful(tmp_path: Path):
+    """The event scan stops after 50 distinct problems (an alias repeated on one line counts once)."""
+    path = tmp_path / "many.yaml"
+    path.write_text("a: &a x\n" + "".join(f"k{i}: [*a, *a, *a]\n" for i in range(20_000)), encoding="utf-8")
+    problems = Problems()
+    assert load_yaml(path, "many.yaml", problems) is None
+    lines = sorted({p.human() for p in problems.items})
+    assert len(lines) == 51
+    assert lines.count("many.yaml:50: reading stopped here after 50 problems: fix those first") == 1
