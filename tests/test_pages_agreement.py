@@ -1,7 +1,8 @@
-"""Sources that disagree, and values several sources state, shown on an entity page by the real server.
+"""Sources that disagree, values several sources state, and a series' editions, shown by the real server.
 
 A scratch copy of the project plus the model documents (tests/data/model/: four short texts written
-for the tests, giving the date of one vote as 11 March, 13 March and March 2024), built and served.
+for the tests, giving the date of one vote as 11 March, 13 March and March 2024), with one corpus
+event made an edition of a series in the registry, built and served.
 """
 
 from __future__ import annotations
@@ -22,6 +23,11 @@ VOTE = "/id/northland-harbour-vote-2024"
 def server(tmp_path_factory):
     root = copy_project(tmp_path_factory.mktemp("agreement-pages"))
     add_model_documents(root)
+    registry = root / "mappings" / "entities" / "cbc-opinion-harper-mek-2018.yaml"
+    text = registry.read_text(encoding="utf-8")
+    edition = "- id: free-iran-rally-2018\n  type: Event\n"
+    assert edition in text
+    registry.write_text(text.replace(edition, edition + "  series: free-iran-global-summit\n"), encoding="utf-8")
     run_dossier("build", cwd=root, check=True)
     s = Server(root, "--no-build", "--workers", "1").start()
     yield s
@@ -58,3 +64,11 @@ def test_the_timeline_keeps_each_sources_date(server):
 def test_a_page_without_disagreement_says_none(server):
     page = HTTP.get(server.url + "/id/irgc", headers=HTML).text
     assert "<dt>Sources disagree</dt>" not in page
+
+
+def test_a_series_page_lists_its_editions_and_an_edition_names_its_series(server):
+    series = HTTP.get(server.url + "/id/free-iran-global-summit", headers=HTML).text
+    editions = series.split("<dt>Editions</dt>")[1].split("</dd>")[0]
+    assert 'href="/id/free-iran-rally-2018"' in editions
+    edition = HTTP.get(server.url + "/id/free-iran-rally-2018", headers=HTML).text
+    assert 'href="/id/free-iran-global-summit"' in edition

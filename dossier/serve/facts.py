@@ -96,17 +96,15 @@ async def facts_about(backend: QueryBackend, iris: list[str], labels: Labels, ti
         if role not in fact.roles and this == iris[0]:
             fact.roles.append(role)
         add_quote(fact.quotes, quote_of(row, labels))
-    for iri in iris:
-        rows = await select(backend, sparql("fact-values", this=iri), timeout)
-        for row in rows:
-            fact = every.get(row["fact"]["value"])
-            prop = row["property"]["value"]
-            if fact is None or prop in SHOWN_APART:
-                continue
-            term = Term.of(row["value"], row.get("valueLabel"), labels)
-            terms = fact.values.setdefault(prop, [])
-            if term not in terms:
-                terms.append(term)
+    for row in await select(backend, sparql("fact-values", this=iris), timeout):
+        fact = every.get(row["fact"]["value"])
+        prop = row["property"]["value"]
+        if fact is None or prop in SHOWN_APART:
+            continue
+        term = Term.of(row["value"], row.get("valueLabel"), labels)
+        terms = fact.values.setdefault(prop, [])
+        if term not in terms:
+            terms.append(term)
     for facts in out.values():
         for fact in facts.values():
             fact.values = dict(sorted(fact.values.items(), key=lambda kv: labels(kv[0])))

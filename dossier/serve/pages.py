@@ -193,6 +193,7 @@ async def entity_context(backend: QueryBackend, slug: str, timeout: float, pages
 
     label = first(SKOS + "prefLabel") or first(RDFS + "label") or slug
     wikidata = [r["value"]["value"] for r in by_property.get(SKOS + "exactMatch", []) if r["value"]["value"].startswith(WIKIDATA)]
+    editions = [Term.of(r["part"], r.get("label"), labels) for r in await select(backend, sparql("entity-editions", this=iri), timeout)]
     view = await neighbourhood.views(backend, iri, label, facts, groups, labels, timeout)
     return {
         "iri": iri,
@@ -207,6 +208,7 @@ async def entity_context(backend: QueryBackend, slug: str, timeout: float, pages
         "sources": len({f.source.iri for f in facts} | {v["source"].iri for v in values} | {m["source"].iri for m in mentions}),
         "sections": [sections[k] for k in SECTIONS],
         "background": background,
+        "editions": editions,
         "disputed": disputed,
         "labels": labels,
         "timeline": view["timeline"],
@@ -260,9 +262,9 @@ async def source_context(backend: QueryBackend, slug: str, timeout: float) -> di
         if _derived(row["graph"]["value"]) or prop in (RDFS + "label", SCHEMA + "identifier"):
             continue
         term = Term.of(row["value"], row.get("valueLabel"), labels)
-        if prop == RDF_TYPE and not row["value"]["value"].startswith(str(DOS)):
+        if prop == RDF_TYPE:  # the page's badge says it is a source
             continue
-        terms = meta.setdefault("type" if prop == RDF_TYPE else labels(prop), [])
+        terms = meta.setdefault(labels(prop), [])
         if term not in terms:
             terms.append(term)
     title = meta.pop(labels(SCHEMA + "name"), [Term(slug)])[0].text
