@@ -653,3 +653,20 @@ def test_a_file_of_many_aliases_gives_a_screenful(tmp_path: Path):
     lines = sorted({p.human() for p in problems.items})
     assert len(lines) == 51
     assert lines.count("many.yaml:50: reading stopped here after 50 problems: fix those first") == 1
+
+
+def test_an_internal_error_after_reading_names_the_document(project: Path, monkeypatch, capsys):
+    """A fault in a later stage of one document (here its reasoning) still names that document's mapping."""
+    from dossier import cli
+    from dossier.reason import Reasoner
+
+    def broken(self, *args, **kwargs):
+        raise RuntimeError("injected fault")
+
+    plant(project)
+    monkeypatch.setenv("DOSSIER_JOBS", "1")
+    monkeypatch.setattr(Reasoner, "infer_document", broken)
+    assert cli.main(["--root", str(project), "validate"]) == 3
+    assert capsys.readouterr().err.splitlines() == [
+        f"internal error while reading {MAPPING}: RuntimeError: injected fault (a defect of dossier, not of the "
+        "input: please report it; --debug prints the traceback)"]

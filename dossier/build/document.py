@@ -23,7 +23,7 @@ from .. import agreement, serialize
 from ..cache import Cache
 from ..mapping import read_document
 from ..namespace import BASE, graph_iri, source_iri
-from ..problems import Problem, Problems
+from ..problems import Problem, Problems, reading
 from ..validate import locate
 from . import entry
 from .plan import ENTITY_PREFIX, Shared
@@ -108,7 +108,8 @@ def _work(args: tuple[str, str]) -> tuple[str, list[Problem], dict]:
     path, key = args
     shared = _STATE
     assert shared is not None
-    result, blob, problems = process_document(shared, Path(path))
+    with reading(Path(path).relative_to(shared.root).as_posix()):  # an internal error names the document
+        result, blob, problems = process_document(shared, Path(path))
     if result is not None:
         Cache(shared.root).write("doc", key, entry.pack(result, blob))
     new = dict(shared.reasoner.new_templates)
