@@ -28,6 +28,7 @@ from pyshacl import validate as shacl_validate
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 from .problems import Problem
+from .shapecheck import Index, compile_checks, failing, path_text
 from .serialize import triples_to_oxigraph
 from .turtle import parse_turtle
 
@@ -55,6 +56,7 @@ def _union(*graphs: Iterable) -> Graph:
 
 
 def _pyshacl(full: Graph, shapes: Graph, all_shapes: Graph, where: str) -> list[Violation]:
+    # not pyshacl's focus_nodes: it filters the value nodes of nested shapes too (sh:qualifiedValueShape)
     conforms, report, _ = shacl_validate(
         full, shacl_graph=shapes, inference="none", inplace=True,
         advanced=True, allow_warnings=False, abort_on_first=False,
@@ -72,7 +74,7 @@ def _pyshacl(full: Graph, shapes: Graph, all_shapes: Graph, where: str) -> list[
         if not isinstance(shape, URIRef):  # an anonymous property shape: name its node shape
             shape = (next(iter(all_shapes.subjects(SH.property, shape)), None)
                      or next(iter(all_shapes.subjects(SH.sparql, shape)), None))
-        out.append(Violation(str(focus), _short(path), "; ".join(msgs) or "violates a shape", _short(shape)))
+        out.append(Violation(str(focus), path_text(report, path), "; ".join(msgs) or "violates a shape", _short(shape)))
     return sorted(set(out))
 
 
@@ -99,11 +101,17 @@ class Validator:
         self.shapes = shapes if shapes is not None else parse_turtle(shapes_path)
         self.ontology = ontology
         self.checks = [c for c in (self._sparql_check(s, c) for s, c in self.shapes.subject_objects(SH.sparql)) if c]
-        self.core = Graph()
-        taken = {(c.shape, c.constraint) for c in self.checks}
-        for s, p, o in self.shapes:
-            if not (p == SH.sparql and (s, o) in taken):
-                self.core.add((s, p, o))
+        self.compiled = compile_checks(self.shapes)
+        self.core, self.uncompiled = Graph(), Graph()  # for pyshacl: all but what runs elsewhere
+        in_sparql = {(c.shape, SH.sparql, c.constraint) for c in self.checks}
+        in_python = {(c.node_shape, SH.property, c.shape) for c in self.compiled}
+        for t in self.shapes:
+            if t not in in_sparql:
+                self.uncompiled.add(t)
+                if t not in in_python:
+                    self.core.add(t)
+        self._ontology_index = Index(ontology)
+        self._core_classes = _target_classes(self.core)
         self._ontology_ox = triples_to_oxigraph(ontology)
 
     def _sparql_check(self, shape, constraint) -> _SparqlCheck | None:
@@ -133,18 +141,60 @@ class Validator:
                             tuple(str(m.value) for m in messages), targets)
 
     def validate(self, data: Iterable, focus: set | None = None) -> list[Violation]:
-        """Every violation in ``data`` (triples; the ontology is added), only for ``focus`` nodes if given."""
-        full = _union(data, self.ontology)
-        found = _pyshacl(full, self.core, self.shapes, str(self.path))
-        if self.checks:
+        """Every violation in ``data`` (triples; the ontology is added), only for ``focus`` nodes if given.
+
+        With ``focus`` (the build's case), the simplest property shapes are checked in Python
+        (shapecheck.py) on those nodes only, and pyshacl and Oxigraph run only shapes that may
+        target one of them. Without it, pyshacl runs every shape but the SPARQL ones, and also
+        reports what it finds on nested value nodes (sh:node on a literal), as the reference does.
+        """
+        data = list(data)
+        if focus is not None and not any(isinstance(n, URIRef) for n in focus):
+            return []
+        only = sorted(n for n in focus if isinstance(n, URIRef)) if focus is not None else None
+        index = Index(data, self._ontology_index)
+        if only is None:
+            found = _pyshacl(_union(data, self.ontology), self.uncompiled, self.shapes, str(self.path))
+        else:
+            found = self._run_compiled(index, only)
+            if self._may_target(self._core_classes, index, only):
+                found += _pyshacl(_union(data, self.ontology), self.core, self.shapes, str(self.path))
+        checks = [c for c in self.checks if self._may_target(_target_classes_of(c.targets), index, only)]
+        if checks:
             store = ox.Store()
             store.extend([ox.Quad(*t) for t in triples_to_oxigraph(data)] + [ox.Quad(*t) for t in self._ontology_ox])
-            for check in self.checks:
+            for check in checks:
                 found.extend(self._run(check, store))
         if focus is not None:
             keep = {str(n) for n in focus}
             found = [v for v in found if v.focus in keep]
         return sorted(set(found))
+
+    @staticmethod
+    def _may_target(classes: set | None, index: Index, only: list | None) -> bool:
+        """Whether shapes targeting instances of ``classes`` (None: something else too) can have a focus node in ``only``."""
+        if classes is None or only is None:
+            return True
+        return any(n in index.instances(c) for c in classes for n in only)
+
+    def _run_compiled(self, index: Index, only: list | None) -> list[Violation]:
+        """The property shapes shapecheck.py checks, over the data and the ontology ``index`` holds."""
+        keep = set(only) if only is not None else None
+        out = []
+        targets: dict = {}
+        for check in self.compiled:
+            nodes = targets.get(check.node_shape)
+            if nodes is None:
+                nodes = set()
+                for cls in self.shapes.objects(check.node_shape, SH.targetClass):
+                    nodes |= index.instances(cls)
+                nodes = targets[check.node_shape] = {n for n in nodes if isinstance(n, URIRef) or keep is None}
+                if keep is not None:
+                    nodes &= keep
+            for node in sorted(nodes, key=str):
+                if failing(check, index, node):
+                    out.append(Violation(str(node), check.path_text, check.message, check.name))
+        return out
 
     def _run(self, check: _SparqlCheck, store: ox.Store) -> list[Violation]:
         focus = _focus_nodes(store, check.targets)
@@ -174,6 +224,21 @@ class Validator:
             msgs = sorted(_fill(m, fill) for m in check.messages)
             out.append(Violation(str(this), _short(path), "; ".join(msgs), _short(check.shape)))
         return out
+
+
+def _target_classes(shapes: Graph) -> set | None:
+    """The classes the shapes' targets name, or None when a shape targets nodes otherwise."""
+    classes = set()
+    for s, p, o in shapes:
+        if p == SH.targetClass:
+            classes.add(o)
+        elif p in _TARGETS or p == SH.target or (p == RDF.type and o in (RDFS.Class, OWL.Class)):
+            return None
+    return classes
+
+
+def _target_classes_of(targets: tuple) -> set | None:
+    return {o for p, o in targets if p == SH.targetClass} if all(p == SH.targetClass for p, _ in targets) else None
 
 
 def _focus_nodes(store: ox.Store, targets) -> set:

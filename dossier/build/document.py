@@ -61,25 +61,11 @@ def process_document(shared: Shared, path: Path) -> tuple[DocResult | None, byte
     doc = read_document(shared.root, path, shared.ctx, problems)
     if doc is None:
         return None, b"", sorted(set(problems.items))
-    source, fact_prefix = source_iri(doc.slug), f"{BASE}fact/{doc.slug}/"
-
-    def own(node) -> bool:
-        return isinstance(node, URIRef) and (node == source or str(node).startswith(fact_prefix))
-
+    own = owner(doc.slug)
     inferred = shared.reasoner.infer_document(doc.graph, shared.registry, shared.registry_inferred)
-
-    # validate with the registry entities it names (and those they name), the ontology for the rest
     data = list(doc.graph) + sorted(inferred)
-    named = {x for t in data for x in (t[0], t[2]) if isinstance(x, URIRef) and str(x).startswith(ENTITY_PREFIX)}
-    todo = list(named)
-    while todo:
-        for e in shared.links.get(todo.pop(), ()):
-            if e not in named:
-                named.add(e)
-                todo.append(e)
-    context = [t for e in sorted(named) for t in shared.by_subject.get(e, ())]
-    focus = {t[0] for t in data} | {t[2] for t in data if own(t[2])}
-    violations = shared.validator.validate(data + context, focus)
+    checked, focus = validation_input(shared, data, own)
+    violations = shared.validator.validate(checked, focus)
     if violations:
         return None, b"", locate(violations, {**shared.registry_locations, **doc.locations})
 
@@ -99,6 +85,26 @@ def process_document(shared: Shared, path: Path) -> tuple[DocResult | None, byte
         claims=agreement.document_claims(doc.graph),
     )
     return result, bytes(blob), []
+
+
+def validation_input(shared: Shared, data: list, own) -> tuple[list, set]:
+    """What a document is validated on: its triples and inferences, with the registry entities it
+    names (and those they name); and its focus nodes, the subjects of its triples and its own nodes."""
+    named = {x for t in data for x in (t[0], t[2]) if isinstance(x, URIRef) and str(x).startswith(ENTITY_PREFIX)}
+    todo = list(named)
+    while todo:
+        for e in shared.links.get(todo.pop(), ()):
+            if e not in named:
+                named.add(e)
+                todo.append(e)
+    context = [t for e in sorted(named) for t in shared.by_subject.get(e, ())]
+    return data + context, {t[0] for t in data} | {t[2] for t in data if own(t[2])}
+
+
+def owner(slug: str):
+    """Whether a node is the document's own: its source, or a fact minted under it."""
+    source, fact_prefix = source_iri(slug), f"{BASE}fact/{slug}/"
+    return lambda node: isinstance(node, URIRef) and (node == source or str(node).startswith(fact_prefix))
 
 
 _STATE: Shared | None = None  # the shared inputs, inherited by forked workers

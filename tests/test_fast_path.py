@@ -1,0 +1,103 @@
+"""The build's fast path gives what the reference engines give: owlrl for inferences, pyshacl for violations.
+
+The fast path is the Reasoner's per-triple templates (reason.py) and the Validator (validate.py:
+the simplest property shapes checked in Python by shapecheck.py, SPARQL constraints in Oxigraph,
+pyshacl on the rest, only for the document's own nodes). The references are owlrl's closure and
+plain pyshacl over the same data with the ontology. Compared on every shapes example
+(tests/data/valid and invalid), on each document of the corpus, and on the corpus with one defect
+of each kind planted; `python -m bench.equivalence` compares them on the benchmark corpus.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SKOS, XSD
+
+from conftest import ROOT
+from dossier.build.fastpath import compare_document, reference_violations
+from dossier.build.plan import load_shared, mapping_files
+from dossier.cache import Cache
+from dossier.namespace import DOS, OA, SCHEMA
+from dossier.problems import Problems
+from dossier.reason import Reasoner, infer
+from dossier.turtle import parse_turtle
+from dossier.validate import Validator
+
+DATA = Path(__file__).resolve().parent / "data"
+EXAMPLES = sorted((DATA / "valid").glob("*.ttl")) + sorted((DATA / "invalid").glob("*.ttl"))
+SHAPES = ROOT / "ontology" / "shapes.ttl"
+
+
+@pytest.fixture(scope="module")
+def ontology() -> Graph:
+    return parse_turtle(ROOT / "ontology" / "dossier.ttl", "ontology/dossier.ttl")
+
+
+@pytest.fixture(scope="module")
+def validator(ontology) -> Validator:
+    return Validator(SHAPES, ontology)
+
+
+def test_the_fast_path_is_taken(validator, ontology):
+    """Most property shapes are checked without pyshacl, and the ontology lets reasoning go triple by triple."""
+    assert len(validator.compiled) >= 40, [c.name for c in validator.compiled]
+    assert validator.checks, "SPARQL constraints run in Oxigraph"
+    assert Reasoner(ontology).decomposable
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_same_violations_and_inferences_on_each_shapes_example(example, validator, ontology):
+    data = parse_turtle(example, example.relative_to(ROOT).as_posix())
+    triples = list(data)
+    reference = reference_violations(validator, triples)
+    assert validator.validate(triples) == reference
+    subjects = {s for s in data.subjects() if isinstance(s, URIRef)}
+    assert validator.validate(triples, subjects) == [v for v in reference if URIRef(v.focus) in subjects]
+    if example.parent.name == "invalid":
+        assert reference, f"{example.name} fails its shape"
+    fast = Reasoner(ontology).infer_registry(data)
+    assert fast == set(infer(ontology, data)) - set(data)
+
+
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory):
+    root = tmp_path_factory.mktemp("fastpath")
+    for name in ("documents", "mappings", "ontology"):
+        (root / name).symlink_to(ROOT / name)
+    found = Problems()
+    shared = load_shared(ROOT, Cache(root), found)
+    assert shared is not None and not found
+    return shared
+
+
+@pytest.mark.parametrize("mapping", mapping_files(ROOT), ids=lambda p: p.stem)
+def test_same_violations_and_inferences_on_each_document(mapping, shared):
+    result = compare_document(shared, mapping)
+    assert result.inferences == result.reference_inferences
+    assert result.violations == result.reference_violations == []
+
+
+def test_same_violations_with_a_defect_of_each_kind_planted(shared):
+    """The smallest document, broken six ways: the fast path and pyshacl report the same."""
+    mapping = min(mapping_files(ROOT), key=lambda p: p.stat().st_size)
+
+    def plant(g: Graph) -> None:
+        statement = next(s for s in g.subjects(RDF.type, DOS.Statement))
+        g.remove((statement, RDFS.label, None))
+        g.add((statement, DOS.statementType, Literal("not a concept")))
+        position = next(g.subjects(RDF.type, OA.TextPositionSelector))
+        g.set((position, OA.start, Literal("-3", datatype=XSD.nonNegativeInteger)))
+        source = next(g.subjects(RDF.type, DOS.Source))
+        g.set((source, SCHEMA.sha256, Literal("0" * 64)))
+        g.add((source, SCHEMA.url, Literal("relative/path", datatype=XSD.anyURI)))
+        g.add((source, SCHEMA.datePublished, Literal("2012-13", datatype=XSD.gYearMonth)))
+        quote = next(g.subjects(RDF.type, OA.TextQuoteSelector))
+        g.set((quote, OA.exact, Literal("")))
+        g.add((next(g.subjects(RDF.type, DOS.Evidence)), SKOS.note, Literal("untouched by any shape")))
+
+    result = compare_document(shared, mapping, plant)
+    assert len(result.reference_violations) >= 6, result.reference_violations
+    assert result.violations == result.reference_violations
