@@ -14,7 +14,8 @@ Endpoints: Oxigraph ``http://host:7878/store``, Fuseki ``http://host:3030/<datas
 GraphDB ``http://host:7200/repositories/<repo>/rdf-graphs/service``, Virtuoso
 ``http://host:8890/sparql-graph-crud-auth`` (with credentials); any server implementing the
 protocol's PUT and DELETE with ``?graph=``. Credentials, when the server wants them, come from
-the environment: DOSSIER_PUSH_USER and DOSSIER_PUSH_PASSWORD (HTTP basic auth).
+the environment: DOSSIER_PUSH_USER and DOSSIER_PUSH_PASSWORD, sent with HTTP basic
+authentication, or digest with DOSSIER_PUSH_AUTH=digest (Virtuoso's ``-auth`` endpoint).
 """
 
 from __future__ import annotations
@@ -62,9 +63,16 @@ def _state_path(root: Path, endpoint: str) -> Path:
     return root / ".cache" / "push" / (hashlib.sha256(endpoint.encode()).hexdigest()[:32] + ".json")
 
 
-def _auth() -> httpx.BasicAuth | None:
+def _auth() -> httpx.Auth | None:
+    """Credentials from the environment: basic authentication, or digest with DOSSIER_PUSH_AUTH=digest (Virtuoso)."""
     user = os.environ.get("DOSSIER_PUSH_USER")
-    return httpx.BasicAuth(user, os.environ.get("DOSSIER_PUSH_PASSWORD", "")) if user else None
+    if not user:
+        return None
+    password = os.environ.get("DOSSIER_PUSH_PASSWORD", "")
+    scheme = os.environ.get("DOSSIER_PUSH_AUTH", "basic").lower()
+    if scheme not in ("basic", "digest"):
+        raise PushError(f"DOSSIER_PUSH_AUTH is {scheme!r}: write basic or digest")
+    return httpx.DigestAuth(user, password) if scheme == "digest" else httpx.BasicAuth(user, password)
 
 
 def _check(r: httpx.Response, what: str) -> None:

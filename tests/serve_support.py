@@ -1,8 +1,9 @@
-"""Running the real server for tests and benchmarks: a subprocess on a free 127.0.0.1 port, and a loopback spy."""
+"""Starting real servers for tests (serve.py, `oxigraph serve`, Virtuoso) on free 127.0.0.1 ports; polling; a loopback spy."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -54,54 +55,163 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-class Server:
-    """`python serve.py` in a subprocess, serving ``root`` on 127.0.0.1; stops on ``stop()``."""
+class Started:
+    """A server process a test started on 127.0.0.1: ``start()`` waits until ``ready()`` holds, ``stop()`` ends it.
 
-    def __init__(self, root: Path, *args: str, log: Path | None = None):
-        self.root = root
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log = log or (root / "serve.log")
-        self.args = ["--root", str(root), "--port", str(self.port), *args]
+    The one way tests start servers (serve.py, `oxigraph serve`, Virtuoso); each is in its own
+    session, so stopping it ends every process it started.
+    """
+
+    name = "server"
+
+    def __init__(self, command: list[str], log: Path, cwd: Path = ROOT):
+        self.command, self.log, self.cwd = command, log, cwd
         self.process: subprocess.Popen | None = None
 
-    def start(self, wait: float = 120.0) -> "Server":
-        out = open(self.log, "wb")
-        self.process = subprocess.Popen(
-            [sys.executable, str(ROOT / "serve.py"), *self.args], cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        deadline = time.monotonic() + wait
-        while time.monotonic() < deadline:
+    def ready(self) -> bool:
+        raise NotImplementedError
+
+    def start(self, wait: float = 120.0):
+        self.log.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.log, "wb") as out:
+            self.process = subprocess.Popen(self.command, cwd=self.cwd, stdout=out, stderr=subprocess.STDOUT,
+                                            start_new_session=True)
+
+        def up() -> bool:
             if self.process.poll() is not None:
-                raise RuntimeError(f"the server exited with {self.process.returncode}:\n{self.log.read_text()}")
+                raise RuntimeError(f"{self.name} exited with {self.process.returncode}:\n{self.log.read_text(errors='replace')[-3000:]}")
             try:
-                if HTTP.get(self.url + "/health", timeout=1).status_code == 200:
-                    return self
+                return self.ready()
             except httpx.HTTPError:
-                pass
-            time.sleep(0.2)
-        self.stop()
-        raise RuntimeError(f"the server did not answer /health within {wait} s:\n{self.log.read_text()}")
+                return False
+
+        try:
+            poll(up, wait=wait, every=0.1, what=f"{self.name} to answer")
+        except AssertionError:
+            self.stop()
+            raise RuntimeError(f"{self.name} did not answer within {wait} s:\n{self.log.read_text(errors='replace')[-3000:]}")
+        return self
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
             try:
-                self.process.wait(timeout=10)
+                self.process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait(timeout=10)
 
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+class Server(Started):
+    """`python serve.py` in a subprocess, serving ``root`` on 127.0.0.1; stops on ``stop()``."""
+
+    name = "serve.py"
+
+    def __init__(self, root: Path, *args: str, log: Path | None = None):
+        self.root = root
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.args = ["--root", str(root), "--port", str(self.port), *args]
+        super().__init__([sys.executable, str(ROOT / "serve.py"), *self.args], log or (root / "serve.log"))
+
+    def ready(self) -> bool:
+        return HTTP.get(self.url + "/health", timeout=1).status_code == 200
+
     def wait_idle(self, wait: float = 30.0) -> None:
         """Until every worker is idle again (after runaways, replacements take a moment)."""
-        deadline = time.monotonic() + wait
-        while time.monotonic() < deadline:
+
+        def idle() -> bool:
             workers = HTTP.get(self.url + "/health", timeout=5).json()["workers"]
-            if workers["busy"] == 0 and workers["starting"] == 0:
-                return
-            time.sleep(0.1)
-        raise AssertionError(f"workers not idle after {wait} s: {workers}")
+            return workers["busy"] == 0 and workers["starting"] == 0
+
+        poll(idle, wait=wait, what="every worker to be idle")
+
+
+def oxigraph_binary() -> str | None:
+    """The `oxigraph` command the oxigraph package installs beside this Python, else on PATH."""
+    local = Path(sys.executable).parent / "oxigraph"
+    return str(local) if local.exists() else shutil.which("oxigraph")
+
+
+class Oxigraph(Started):
+    """`oxigraph serve`, in memory; ``union`` makes its default graph the union of the named graphs."""
+
+    name = "oxigraph serve"
+
+    def __init__(self, log: Path, union: bool = False):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.query_url, self.store_url = f"{self.url}/query", f"{self.url}/store"
+        command = [oxigraph_binary() or "oxigraph", "serve", "--bind", f"127.0.0.1:{self.port}"]
+        super().__init__(command + (["--union-default-graph"] if union else []), log)
+
+    def ready(self) -> bool:
+        return HTTP.get(self.query_url, params={"query": "ASK {}"}, timeout=2).status_code == 200
+
+
+#: Virtuoso's configuration for a test: its own database folder, ports on 127.0.0.1, nothing else
+#: reachable. Its default graph, when a query names none, is the union of every graph it holds.
+VIRTUOSO_INI = """\
+[Database]
+DatabaseFile = {db}/virtuoso.db
+ErrorLogFile = {db}/virtuoso.log
+LockFile = {db}/virtuoso.lck
+TransactionFile = {db}/virtuoso.trx
+xa_persistent_file = {db}/virtuoso.pxa
+TempStorage = TempDatabase
+
+[TempDatabase]
+DatabaseFile = {db}/virtuoso-temp.db
+TransactionFile = {db}/virtuoso-temp.trx
+
+[Parameters]
+ServerPort = 127.0.0.1:{sql_port}
+DisableUnixSocket = 1
+CaseMode = 2
+DirsAllowed = .
+NumberOfBuffers = 10000
+MaxDirtyBuffers = 6000
+
+[HTTPServer]
+ServerPort = 127.0.0.1:{http_port}
+ServerRoot = {db}/www
+ServerThreads = 4
+
+[SPARQL]
+ResultSetMaxRows = 1000000
+MaxQueryExecutionTime = 120
+"""
+
+
+class Virtuoso(Started):
+    """Virtuoso Open Source (Debian's virtuoso-opensource) on a fresh database in ``folder``.
+
+    Graph Store Protocol writes go to /sparql-graph-crud-auth, with HTTP digest authentication
+    as the database administrator (user and password ``dba`` in a new database); queries to /sparql.
+    """
+
+    name = "virtuoso-t"
+    USER = PASSWORD = "dba"
+
+    def __init__(self, folder: Path):
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "www").mkdir(exist_ok=True)
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.query_url, self.store_url = f"{self.url}/sparql", f"{self.url}/sparql-graph-crud-auth"
+        ini = folder / "virtuoso.ini"
+        ini.write_text(VIRTUOSO_INI.format(db=folder, sql_port=free_port(), http_port=self.port), encoding="utf-8")
+        super().__init__([shutil.which("virtuoso-t") or "virtuoso-t", "+foreground", "+configfile", str(ini)],
+                         folder / "console.log", cwd=folder)
+
+    def ready(self) -> bool:
+        return HTTP.get(self.query_url, params={"query": "ASK {}"}, timeout=2).status_code == 200
 
 
 class Spy:

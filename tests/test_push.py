@@ -1,11 +1,16 @@
-"""`dossier push` into a real Graph Store Protocol server: an `oxigraph serve` started on 127.0.0.1."""
+"""`dossier push` into real Graph Store Protocol servers, and `serve.py --store` over them.
+
+Each test runs against `oxigraph serve` and against Virtuoso Open Source (Debian's
+virtuoso-opensource), both started here on 127.0.0.1 with an empty store; Virtuoso takes
+the graphs at /sparql-graph-crud-auth with digest authentication (docs/serving.md).
+"""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -13,44 +18,56 @@ import pyoxigraph as ox
 import pytest
 
 from conftest import ROOT, run_dossier
-from dossier.graphdir import quad_files
+from dossier.graphdir import quad_files, read_manifest
+from serve_support import Oxigraph, Server, Virtuoso, free_port, oxigraph_binary
 
 sys.path.insert(0, str(ROOT))
 from bench.generate import generate  # noqa: E402
-from bench.harness import free_port, oxigraph_binary  # noqa: E402
+
+GRAPHS = "https://w3id.org/dossier/graph/"
+
+
+def _start(kind: str, folder: Path, union: bool = False):
+    if kind == "oxigraph":
+        if oxigraph_binary() is None:
+            pytest.fail("the oxigraph command is missing: `make setup` installs it (pip install oxigraph)")
+        return Oxigraph(folder / "oxigraph.log", union=union).start()
+    if shutil.which("virtuoso-t") is None:
+        pytest.fail("virtuoso-t is missing: `make test` installs it (apt-get install virtuoso-opensource)")
+    return Virtuoso(folder / "virtuoso").start()
+
+
+def _env(store) -> dict:
+    """The environment `dossier push` needs for ``store``: Virtuoso's credentials, digest authentication."""
+    env = dict(os.environ)
+    if isinstance(store, Virtuoso):
+        env.update(DOSSIER_PUSH_USER=store.USER, DOSSIER_PUSH_PASSWORD=store.PASSWORD, DOSSIER_PUSH_AUTH="digest")
+    return env
+
+
+@pytest.fixture(scope="module", params=["oxigraph", "virtuoso"])
+def store(request, tmp_path_factory):
+    """An empty store of each kind; yields the started server (``store_url``, ``query_url``)."""
+    server = _start(request.param, tmp_path_factory.mktemp(request.param))
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="module")
-def oxigraph():
-    """An empty in-memory `oxigraph serve`; yields its base URL."""
-    try:
-        binary = oxigraph_binary()
-    except FileNotFoundError:
-        pytest.skip("the oxigraph command is not installed (pip install oxigraph)")
-    port = free_port()
-    proc = subprocess.Popen([binary, "serve", "--bind", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                if httpx.get(f"{base}/query", params={"query": "ASK {}"}, timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("oxigraph serve did not start")
-        yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def project(tmp_path_factory) -> Path:
+def project(store, tmp_path_factory) -> Path:
+    """Four synthetic documents, built; one project per store, as the tests change it in turn."""
     root = tmp_path_factory.mktemp("push") / "project"
     generate(root, 4, seed=3)
     run_dossier("--root", str(root), "build", check=True)
     return root
+
+
+def push(project: Path, store, *args: str, check: bool = True):
+    proc = subprocess.run([sys.executable, "-m", "dossier.cli", "--root", str(project), "push", *args, store.store_url],
+                          cwd=ROOT, capture_output=True, text=True, timeout=600, env=_env(store))
+    if check and proc.returncode != 0:
+        raise AssertionError(f"dossier push failed:\n{proc.stdout}\n{proc.stderr}")
+    return proc
 
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -65,10 +82,23 @@ def _normal(q: ox.Quad) -> ox.Quad:
     return ox.Quad(q.subject, q.predicate, o, q.graph_name)
 
 
-def store_quads(base: str) -> set:
-    r = httpx.get(f"{base}/store", headers={"Accept": "application/n-quads"}, timeout=60)
+def _term(t: dict):
+    if t["type"] == "uri":
+        return ox.NamedNode(t["value"])
+    if t["type"] == "bnode":
+        return ox.BlankNode(t["value"])
+    if "xml:lang" in t:
+        return ox.Literal(t["value"], language=t["xml:lang"])
+    return ox.Literal(t["value"], datatype=ox.NamedNode(t.get("datatype", XSD + "string")))
+
+
+def store_quads(store) -> set:
+    """Every quad of the store's Dossier graphs, read back with a SPARQL query (the same on every store)."""
+    query = f"SELECT ?g ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), \"{GRAPHS}\")) }}"
+    r = httpx.post(store.query_url, data={"query": query}, headers={"Accept": "application/sparql-results+json"}, timeout=120)
     r.raise_for_status()
-    return {_normal(q) for q in ox.parse(r.content, format=ox.RdfFormat.N_QUADS)}
+    return {_normal(ox.Quad(_term(b["s"]), _term(b["p"]), _term(b["o"]), _term(b["g"])))
+            for b in r.json()["results"]["bindings"]}
 
 
 def local_quads(root: Path) -> set:
@@ -79,36 +109,37 @@ def graph_names(quads: set) -> set[str]:
     return {q.graph_name.value for q in quads}
 
 
-def test_push_loads_every_named_graph(oxigraph, project):
-    proc = run_dossier("--root", str(project), "push", f"{oxigraph}/store", check=True)
-    assert "pushed 12 graph(s)" in proc.stdout  # 4 sources and their inferences, entities and its inferences, agreement, ontology
-    assert store_quads(oxigraph) == local_quads(project)
+def test_push_loads_every_named_graph(store, project):
+    proc = push(project, store)
+    graphs = len(read_manifest(project / "graph"))
+    assert graphs >= 12 and f"pushed {graphs} graph(s)" in proc.stdout  # sources, inferences, entities, agreement, ontology
+    assert store_quads(store) == local_quads(project)
 
 
-def test_second_push_sends_nothing(oxigraph, project):
-    proc = run_dossier("--root", str(project), "push", f"{oxigraph}/store", check=True)
-    assert "pushed 0 graph(s)" in proc.stdout and "12 unchanged" in proc.stdout
+def test_second_push_sends_nothing(store, project):
+    proc = push(project, store)
+    assert "pushed 0 graph(s)" in proc.stdout and f"{len(read_manifest(project / 'graph'))} unchanged" in proc.stdout
 
 
-def test_push_replaces_changed_graphs_and_deletes_removed_sources(oxigraph, project):
+def test_push_replaces_changed_graphs_and_deletes_removed_sources(store, project):
     gone = sorted((project / "mappings").glob("synthetic-*.yaml"))[0]
     gone.unlink()
     (project / "documents" / f"{gone.stem}.txt").unlink()
     run_dossier("--root", str(project), "build", check=True)
-    proc = run_dossier("--root", str(project), "push", f"{oxigraph}/store", check=True)
+    proc = push(project, store)
     assert "2 deleted" in proc.stdout  # its graph and its inferences
-    quads = store_quads(oxigraph)
+    quads = store_quads(store)
     assert quads == local_quads(project)
-    assert f"https://w3id.org/dossier/graph/{gone.stem}" not in graph_names(quads)
+    assert f"{GRAPHS}{gone.stem}" not in graph_names(quads)
 
 
-def test_push_all_resends_after_the_store_was_wiped(oxigraph, project):
-    httpx.delete(f"{oxigraph}/store", params={"default": ""}, timeout=30)
-    for name in graph_names(store_quads(oxigraph)):
-        httpx.delete(f"{oxigraph}/store", params={"graph": name}, timeout=30)
-    assert not store_quads(oxigraph)
-    run_dossier("--root", str(project), "push", "--all", f"{oxigraph}/store", check=True)
-    assert store_quads(oxigraph) == local_quads(project)
+def test_push_all_resends_after_the_store_was_wiped(store, project):
+    auth = httpx.DigestAuth(store.USER, store.PASSWORD) if isinstance(store, Virtuoso) else None
+    for name in graph_names(store_quads(store)):
+        httpx.delete(store.store_url, params={"graph": name}, auth=auth, timeout=30).raise_for_status()
+    assert not store_quads(store)
+    push(project, store, "--all")
+    assert store_quads(store) == local_quads(project)
 
 
 def test_push_reports_a_refusing_server(project):
@@ -126,23 +157,6 @@ def test_push_without_a_build_says_what_to_run(tmp_path):
 # ---------------------------------------------------------------------------- serve.py --store
 
 
-def _serve(args: list[str]) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, str(ROOT / "serve.py"), *args, "--host", "127.0.0.1", "--port", str(port),
-                             "--workers", "1"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        if proc.poll() is not None:
-            pytest.fail(f"serve.py exited: {proc.stderr.read().decode()[-2000:]}")
-        try:
-            if httpx.get(f"{base}/health", timeout=2).status_code == 200:
-                return proc, base
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    proc.kill()
-    pytest.fail("serve.py did not start")
-
-
 def _rows(base: str, query: str) -> tuple[int, list]:
     r = httpx.post(f"{base}/sparql", data={"query": query}, headers={"Accept": "application/sparql-results+json"}, timeout=60)
     if r.status_code != 200:
@@ -158,32 +172,29 @@ def _rows(base: str, query: str) -> tuple[int, list]:
     return 200, sorted(sorted((k, norm(v)) for k, v in row.items()) for row in body["results"]["bindings"])
 
 
-@pytest.fixture(scope="module")
-def union_oxigraph(project):
-    """`oxigraph serve --union-default-graph` loaded with `dossier push`; yields its base URL."""
-    binary = oxigraph_binary()
-    port = free_port()
-    proc = subprocess.Popen([binary, "serve", "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
+@pytest.fixture(scope="module", params=["oxigraph", "virtuoso"])
+def remote(request, tmp_path_factory):
+    """A project (four synthetic documents, built) pushed into a store whose default graph is the union of its graphs.
+
+    Virtuoso's default graph is that union as installed; `oxigraph serve` needs --union-default-graph.
+    """
+    folder = tmp_path_factory.mktemp(f"remote-{request.param}")
+    root = folder / "project"
+    generate(root, 4, seed=3)
+    run_dossier("--root", str(root), "build", check=True)
+    server = _start(request.param, folder, union=True)
     try:
-        for _ in range(100):
-            try:
-                if httpx.get(f"{base}/query", params={"query": "ASK {}"}, timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        run_dossier("--root", str(project), "push", f"{base}/store", check=True)
-        yield base
+        push(root, server)
+        yield root, server
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+        server.stop()
 
 
-def test_serve_over_a_remote_store_answers_as_the_embedded_one(project, union_oxigraph):
-    embedded, e_base = _serve(["--root", str(project), "--no-build"])
-    remote, r_base = _serve(["--root", str(project), "--store", f"{union_oxigraph}/query"])
-    try:
+def test_serve_over_a_remote_store_answers_as_the_embedded_one(remote):
+    project, store = remote
+    with Server(project, "--no-build", "--workers", "1", log=project / "embedded.log") as embedded, \
+            Server(project, "--store", store.query_url, "--workers", "1", log=project / "remote.log") as served:
+        e_base, r_base = embedded.url, served.url
         assert "remote SPARQL endpoint" in httpx.get(f"{r_base}/health").json()["store"]
         queries = sorted((ROOT / "queries").glob("*.rq"))
         assert queries
@@ -205,7 +216,3 @@ def test_serve_over_a_remote_store_answers_as_the_embedded_one(project, union_ox
             a, b = httpx.get(e_base + path, timeout=60), httpx.get(r_base + path, timeout=60)
             assert a.status_code == b.status_code == 200, path
             assert a.text == b.text, path
-    finally:
-        for proc in (embedded, remote):
-            proc.terminate()
-            proc.wait(timeout=20)
