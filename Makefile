@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test build validate
+.PHONY: setup run test check build validate
 
 $(STAMP): pyproject.toml package.json package-lock.json
 	@test -n "$(PY)" || { echo "Python >= 3.11 is needed: none of python3, python3.13, python3.12, python3.11 is new enough; install one, or name it with PY=/path/to/python"; exit 1; }
@@ -41,13 +41,20 @@ setup: $(STAMP) $(W3C_STAMP)
 run: setup
 	$(BIN)/python serve.py --host $(HOST) --port $(PORT)
 
-# The browser tests need Debian's chromium. As root (as in CI) it is installed when missing;
-# without root, say so: the browser tests are then skipped outside CI (see the README).
+# The browser tests need Debian's chromium, and the push tests Virtuoso (virtuoso-opensource).
+# As root (as in CI) each is installed when missing; without root, say so (see the README).
 test: setup
 	@command -v chromium >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 	  else echo "chromium is not installed and installing it needs root: ask for 'apt-get install chromium' (Debian/Ubuntu); the browser tests are skipped until then (they fail in CI)"; fi; }
+	@command -v virtuoso-t >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq virtuoso-opensource >/dev/null; \
+	  else echo "virtuoso-t is not installed and installing it needs root: ask for 'apt-get install virtuoso-opensource'; the Virtuoso push tests fail until then"; fi; }
 	$(BIN)/python -m pytest -q
+
+# The fast tier for the edit loop: the unit tests (no server, no browser, no benchmark; tests/conftest.py).
+check: setup
+	$(BIN)/python -m pytest -q -x -m unit
 
 build: setup
 	$(BIN)/dossier build

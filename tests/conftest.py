@@ -1,4 +1,15 @@
-"""Shared test fixtures: the project root, a scratch copy of the project, and running the CLI."""
+"""Shared test fixtures (the project root, a scratch copy of the project, running the CLI) and the test tiers.
+
+Every test gets one tier marker, chosen here from what it uses, so a new test needs no marker:
+
+- browser: it uses the ``browser`` fixture (Chromium through playwright);
+- bench:   it lives in a module named for benchmarks (``test_bench_*``);
+- server:  it uses the ``served`` fixture, or its module uses a helper that starts a server
+           (anything from serve_support or w3c_support: serve.py, `oxigraph serve`, Virtuoso);
+- unit:    everything else: real stores and files, no server process (``make check`` runs these).
+
+A marker written on a test by hand wins.
+"""
 
 from __future__ import annotations
 
@@ -30,6 +41,44 @@ def run_dossier(*args: str, cwd: Path = ROOT, check: bool = False) -> subprocess
     if check and proc.returncode != 0:
         raise AssertionError(f"dossier {' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr}")
     return proc
+
+
+#: The tiers, each with what it holds (pytest --markers lists them).
+TIERS = {
+    "unit": "no server process: real stores and files; the fast tier (make check)",
+    "server": "starts a real server on 127.0.0.1 (serve.py, oxigraph serve, Virtuoso)",
+    "browser": "drives real Chromium against a real server",
+    "bench": "runs the benchmark harness, small",
+}
+#: Modules whose helpers start server processes: a test module using any of them is in the server tier.
+SERVER_SUPPORT = {"serve_support", "w3c_support"}
+
+
+def pytest_configure(config) -> None:
+    for name, what in TIERS.items():
+        config.addinivalue_line("markers", f"{name}: {what}")
+
+
+def tier(item) -> str:
+    """The tier of a collected test, from the fixtures it uses and the helpers its module uses."""
+    fixtures = set(getattr(item, "fixturenames", ()))
+    if "browser" in fixtures:
+        return "browser"
+    module = getattr(item, "module", None)
+    if module is not None and module.__name__.split(".")[-1].startswith("test_bench"):
+        return "bench"
+    if "served" in fixtures:
+        return "server"
+    if module is not None and any(getattr(v, "__module__", None) in SERVER_SUPPORT for v in vars(module).values()
+                                  if callable(v)):
+        return "server"
+    return "unit"
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    for item in items:
+        if not any(item.get_closest_marker(name) for name in TIERS):
+            item.add_marker(getattr(pytest.mark, tier(item)))
 
 
 @pytest.fixture
