@@ -211,14 +211,15 @@ def dossier_server_available() -> bool:
     return (REPO / "serve.py").is_file() and (REPO / "dossier" / "serve" / "__init__.py").is_file()
 
 
-def start_dossier(root: Path, logs: Path, timeout: float = 3600, workers: int | None = None) -> Server:
-    """Dossier's own server (serve.py) over root/graph/, as an operator runs it, without rebuilding."""
+def start_dossier(root: Path, logs: Path, timeout: float = 3600, workers: int | None = None, args: tuple = ()) -> Server:
+    """Dossier's own server (serve.py) over root/graph/, as an operator runs it, without rebuilding; ``args`` override."""
     port = free_port()
     log = logs / "dossier-serve.log"
     cmd = [sys.executable, str(REPO / "serve.py"), "--root", str(root), "--host", "127.0.0.1", "--port", str(port),
            "--no-build", "--timeout", "300", "--max-rows", "1000000", "--memory-mb", "16384"]
     if workers:
         cmd += ["--workers", str(workers)]
+    cmd += list(args)
     t0 = time.perf_counter()
     proc = _spawn(cmd, log, cwd=REPO)
     _wait(f"http://127.0.0.1:{port}/sparql?query=ASK%7B%7D", proc, timeout, lambda r: r.status_code == 200, log)
