@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
 from dossier.build import run_build
 from dossier.problems import InputError
-
-sys.path.insert(0, str(ROOT))
-from bench.generate import generate  # noqa: E402
+from dossier.synthetic import generate
 
 
 def outputs(root: Path) -> dict[str, bytes]:

@@ -19,10 +19,9 @@ import pytest
 
 from conftest import ROOT, run_dossier
 from dossier.graphdir import quad_files, read_manifest
+from dossier.synthetic import generate
 from serve_support import Oxigraph, Server, Virtuoso, free_port, oxigraph_binary
 
-sys.path.insert(0, str(ROOT))
-from bench.generate import generate  # noqa: E402
 
 GRAPHS = "https://w3id.org/dossier/graph/"
 
@@ -34,7 +33,7 @@ def _start(kind: str, folder: Path, union: bool = False):
         return Oxigraph(folder / "oxigraph.log", union=union).start()
     if shutil.which("virtuoso-t") is None:
         pytest.fail("virtuoso-t is missing: `make test` installs it (apt-get install virtuoso-opensource)")
-    return Virtuoso(folder / "virtuoso").start()
+    return Virtuoso(folder / "virtuoso").start(wait=300)  # a new database takes a while on a loaded machine
 
 
 def _env(store) -> dict:

@@ -4,16 +4,13 @@ assembles graph/ from the cache, byte-identical to a build done in one go."""
 from __future__ import annotations
 
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, run_dossier
+from conftest import run_dossier
 from dossier.build import run_build
-
-sys.path.insert(0, str(ROOT))
-from bench.generate import generate  # noqa: E402
+from dossier.synthetic import generate
 
 
 def files(graph: Path) -> dict[str, bytes]:

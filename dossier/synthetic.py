@@ -1,6 +1,6 @@
 """A synthetic corpus shaped like the real one, deterministic from (N, seed).
 
-    python -m bench.generate OUT --n 1000 [--seed 0]
+    python -m dossier.synthetic OUT --n 1000 [--seed 0]
 
 OUT becomes a project folder the real pipeline builds unchanged (`dossier --root OUT build`):
 the repository's ontology, shapes, queries and entity registry, plus a synthetic registry that
@@ -191,7 +191,7 @@ def write_registry(root: Path, new: list[Entity]) -> None:
         shutil.copyfile(src, folder / src.name)
     shutil.copyfile(REPO / "mappings" / "wikidata.sssom.tsv", root / "mappings" / "wikidata.sssom.tsv")
     for kind in ("Organization", "Person", "Place", "Event"):
-        lines = [f"# Synthetic {kind.lower()}s for benchmarks (bench/generate.py); not real entities."]
+        lines = [f"# Synthetic {kind.lower()}s for benchmarks and tests (dossier/synthetic.py); not real entities."]
         for e in (x for x in new if x.type == kind):
             parts = [f"id: {e.id}", f"type: {e.type}", f"label: {_q(e.label)}"]
             if e.aliases:
