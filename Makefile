@@ -52,9 +52,9 @@ test: setup
 	  else echo "virtuoso-t is not installed and installing it needs root: ask for 'apt-get install virtuoso-opensource'; the Virtuoso push tests fail until then"; fi; }
 	$(BIN)/python -m pytest -q
 
-# The fast tier for the edit loop: the unit tests (no server, no browser, no benchmark; tests/conftest.py).
+# The fast tier for the edit loop: the unit tests that run no build (tests/conftest.py says which).
 check: setup
-	$(BIN)/python -m pytest -q -x -m unit
+	$(BIN)/python -m pytest -q -x -m "unit and not builds"
 
 build: setup
 	$(BIN)/dossier build

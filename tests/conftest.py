@@ -6,8 +6,11 @@ Every test gets one tier marker, chosen here from what it uses, so a new test ne
 - bench:   it lives in a module named for benchmarks (``test_bench_*``);
 - server:  it uses the ``served`` fixture, or its module uses a helper that starts a server
            (anything from serve_support or w3c_support: serve.py, `oxigraph serve`, Virtuoso);
-- unit:    everything else: real stores and files, no server process (``make check`` runs these).
+- unit:    everything else: real stores and files, no server process.
 
+On top of its tier, a unit test that runs the real build or the command line (the
+``built_graph`` fixture, ``run_dossier``, or anything from ``dossier.build``) is also marked
+``builds``: ``make check``, the fast tier for the edit loop, runs ``unit and not builds``.
 A marker written on a test by hand wins.
 """
 
@@ -52,11 +55,27 @@ TIERS = {
 }
 #: Modules whose helpers start server processes: a test module using any of them is in the server tier.
 SERVER_SUPPORT = {"serve_support", "w3c_support"}
+#: What runs the real build: the fixture, and the modules whose functions a test may call.
+BUILD_FIXTURES = {"built_graph"}
+BUILD_MODULES = ("dossier.build", "dossier.pipeline")
 
 
 def pytest_configure(config) -> None:
     for name, what in TIERS.items():
         config.addinivalue_line("markers", f"{name}: {what}")
+    config.addinivalue_line("markers", "builds: a unit test that runs the real build or command line (not in make check)")
+
+
+def _helpers(item) -> list:
+    module = getattr(item, "module", None)
+    return [v for v in vars(module).values() if callable(v)] if module is not None else []
+
+
+def builds(item) -> bool:
+    """Does a test run the real build or the command line (slower: a build takes seconds)?"""
+    if BUILD_FIXTURES & set(getattr(item, "fixturenames", ())):
+        return True
+    return any(v is run_dossier or (getattr(v, "__module__", None) or "").startswith(BUILD_MODULES) for v in _helpers(item))
 
 
 def tier(item) -> str:
@@ -69,8 +88,7 @@ def tier(item) -> str:
         return "bench"
     if "served" in fixtures:
         return "server"
-    if module is not None and any(getattr(v, "__module__", None) in SERVER_SUPPORT for v in vars(module).values()
-                                  if callable(v)):
+    if any(getattr(v, "__module__", None) in SERVER_SUPPORT for v in _helpers(item)):
         return "server"
     return "unit"
 
@@ -79,6 +97,8 @@ def pytest_collection_modifyitems(config, items) -> None:
     for item in items:
         if not any(item.get_closest_marker(name) for name in TIERS):
             item.add_marker(getattr(pytest.mark, tier(item)))
+        if item.get_closest_marker("unit") and not item.get_closest_marker("builds") and builds(item):
+            item.add_marker(pytest.mark.builds)
 
 
 @pytest.fixture
