@@ -43,7 +43,7 @@ SECTIONS: dict[str, Section] = {
         "entity": Field("entity", required=True),
     }, "{entity}"),
     "events": Section(None, {
-        "event": Field("entity", required=True, types=("Event",)),
+        "event": Field("entity", required=True, types=("Event", "Legislation")),  # a law's adoption date too
         "date": Field("date", SCHEMA.startDate),
         "end_date": Field("date", SCHEMA.endDate),
         "place": Field("entity", SCHEMA.location, types=("Place",)),
@@ -51,7 +51,7 @@ SECTIONS: dict[str, Section] = {
     }, "{event}"),
     "participations": Section(DOS.Participation, {
         "participant": Field("entity", DOS.participant, True, AGENTS),
-        "event": Field("entity", DOS.inEvent, True, ("Event",)),
+        "event": Field("entity", DOS.inEvent, True, ("Event", "Legislation")),  # a bill's sponsor too
         "role": Field("concept", DOS.role, True, scheme=DOS.ParticipationRoles),
     }, "{participant} as {role} at {event}"),
     "designations": Section(DOS.Designation, {

@@ -224,18 +224,26 @@ def test_canadian_politicians_at_mek_events_harper_speaks_per_cbc_and_icc(store)
     people = {p for p, *_ in got}
     assert not people & {"id:rudy-giuliani", "id:newt-gingrich", "id:john-bolton"}, "not Canadian politicians"
     for r in rows:
-        assert short(r["party"]) in {"id:conservative-party-of-canada", "id:liberal-party-of-canada"}
-    # The criterion is the data's, not a list: every Canadian party member who took part in an
-    # event the MEK organized or hosted, per any source, is in the answer.
+        assert short(r["affiliation"]) in {"id:conservative-party-of-canada", "id:liberal-party-of-canada",
+                                           "id:government-of-canada", "id:parliament-of-canada"}
+    # An office held, per a source, counts: David Kilgour, a former MP, at an edition of the
+    # yearly conference whose series the MEK organizes.
+    assert ("id:david-kilgour", "id:free-iran-2019") in {(p, e) for p, e, *_ in got}
+    # The criterion is the data's, not a list: every Canadian party member or office holder who
+    # took part in an event (or an edition of a series) the MEK organized or hosted, per any source.
     expected = ask(store, """
         PREFIX dos: <https://w3id.org/dossier/ontology#>
         PREFIX org: <http://www.w3.org/ns/org#>
         PREFIX schema: <https://schema.org/>
         SELECT DISTINCT ?person WHERE {
-          ?host dos:participant <https://w3id.org/dossier/id/mek> ; dos:inEvent ?event ;
+          ?host dos:participant <https://w3id.org/dossier/id/mek> ; dos:inEvent ?organized ;
                 dos:role ?r . FILTER (STRENDS(STR(?r), "/organizer") || STRENDS(STR(?r), "/host"))
+          ?event schema:superEvent? ?organized .
           ?p dos:participant ?person ; dos:inEvent ?event .
-          ?person schema:nationality <https://w3id.org/dossier/id/canada> ; org:memberOf ?party .
+          ?person schema:nationality <https://w3id.org/dossier/id/canada> .
+          { ?person org:memberOf ?party }
+          UNION { ?m org:member ?person ; org:organization/org:subOrganizationOf*/dos:governmentOf
+                     <https://w3id.org/dossier/id/canada> }
         }""")
     assert {short(r["person"]) for r in expected} == people
 
@@ -261,10 +269,13 @@ def test_irgc_listing_demands_by_mehr_center_and_the_conservatives(store):
     rows = answers(store, "irgc-listing-demands")
     demands = {(short(r["asker"]), short(r.get("askedOf")), short(r["source"])): r
                for r in rows if r["kind"] == "demand"}
-    mehr = demands.get(("id:mehr-center", "id:government-of-canada", MEHR))
-    assert mehr, f"no MEHR Center demand among {sorted(demands)}"
-    assert mehr["date"] == "2020-11"
-    assert mehr["quote"].startswith("Placing the Islamic Revolutionary Guard Corps in the list of Canadian terrorist groups")
+    mehr = [r for r in rows if r["kind"] == "demand" and short(r["asker"]) == "id:mehr-center"
+            and short(r.get("askedOf")) == "id:government-of-canada" and short(r["source"]) == MEHR]
+    quotes = {r["quote"].split(" in the list")[0].split(" on human")[0] for r in mehr}
+    # the listing, and the Magnitsky sanctions the statement asks for as a way to counter the IRGC
+    assert quotes >= {"Placing the Islamic Revolutionary Guard Corps",
+                      "Applying the Magnitsky Law adopted in October 2017"}, quotes
+    assert {r["date"] for r in mehr} == {"2020-11"}
     cpc = demands.get(("id:conservative-party-of-canada", "id:government-of-canada", ICC))
     assert cpc and short(cpc["claimant"]) == "id:pierre-poilievre", "the Conservatives' demand, as Poilievre's reply says"
     assert "label the Islamic Revolutionary Guard Corps (IRGC) a terrorist entity" in cpc["quote"]
@@ -293,8 +304,9 @@ def test_facts_by_source_lists_every_fact_of_the_cbc_column(store):
     assert {short(r["source"]) for r in rows} == {CBC}
     facts = {short(r["fact"]) for r in rows}
     derived = ask(store, """SELECT ?fact WHERE { ?fact <http://www.w3.org/ns/prov#wasDerivedFrom>
-        <https://w3id.org/dossier/source/cbc-opinion-harper-mek-2018> }""")
-    assert {short(r["fact"]) for r in derived} <= facts, "every designation, participation and statement of the source"
+        <https://w3id.org/dossier/source/cbc-opinion-harper-mek-2018> ;
+        a <https://w3id.org/dossier/ontology#Fact> }""")
+    assert {short(r["fact"]) for r in derived} <= facts, "every fact of the source (designation, statement, membership...)"
     assert {"fact:cbc-opinion-harper-mek-2018/canada-lists-mek",
             "fact:cbc-opinion-harper-mek-2018/harper-speaks-2018",
             "fact:cbc-opinion-harper-mek-2018/mek-hosts-2018"} <= facts
