@@ -354,3 +354,65 @@ def test_entities_without_wikidata_are_exactly_the_unlinked_mentioned_ones(store
         FILTER NOT EXISTS { ?entity <http://www.w3.org/2004/02/skos/core#exactMatch> ?q } }""")
     assert {r["entity"] for r in rows} == {r["entity"] for r in unlinked}
     assert all(r.get("status") for r in rows), "every unlinked entity says why (dos:wikidataStatus)"
+
+
+def test_designations_in_force_at_the_end_of_2012(store):
+    rows = answers(store, "designations-in-force-as-of")
+    got = {(short(r["designation"]).split("/", 1)[1], short(r["source"]), r["startGiven"]) for r in rows}
+    # the Quds Force, listed in 2012, per Spheres; the MEK's listing ending in 2012, start not given
+    assert ("canada-lists-quds-force", SPHERES, "true") in got
+    assert ("canada-lists-mek", CBC, "false") in got
+    assert all(short(r.get("state")) in (None, "id:government-of-canada", "id:government-of-the-united-states") for r in rows)
+    assert not [r for r in rows if "proposed" in r["designation"]], "proposed listings are not in force"
+
+
+def test_agreement_between_sources_lists_corroborated_values_with_each_source(store):
+    rows = answers(store, "agreement-between-sources")
+    iraq = {(r["value"], short(r["source"])) for r in rows
+            if r["kind"] == "corroborated" and short(r["entity"]) == "id:invasion-of-iraq-2003"}
+    assert iraq == {("2003", CBC), ("2003", CANADA_FILES)}
+    assert all(int(r["independentSources"]) >= 2 for r in rows if r["kind"] == "corroborated")
+
+
+def test_numbers_keep_qualifier_and_part(store):
+    rows = answers(store, "numbers-with-qualifiers")
+    got = {(short(r["of"]), r["value"], r["qualifier"], r.get("min"), r.get("group"), r.get("partOfValue"),
+            short(r["claimant"])) for r in rows}
+    assert ("id:november-2019-protests", "1500", "more-than", "1501", "Iranians", None, "id:reuters") in got
+    assert ("id:november-2019-protests", "23", "at-least", "23", "children", "1500", "id:amnesty-international") in got
+    assert ("id:ps752-shootdown", "57", "exactly", None, "Canadians", "176", "id:mehr-center") in got
+
+
+def test_offices_held_with_their_dates_and_state(store):
+    rows = answers(store, "offices-and-memberships")
+    got = {(short(r["member"]), short(r["organization"]), r["kind"], r.get("role"), r.get("start"), r.get("end"),
+            short(r.get("state"))) for r in rows}
+    assert ("id:john-baird", "id:government-of-canada", "office", "Minister of Foreign Affairs", "2011", "2015",
+            "id:government-of-canada") in got
+    assert ("id:david-kilgour", "id:parliament-of-canada", "office", "Member of Parliament", None, None,
+            "id:government-of-canada") in got
+    assert ("id:hillary-clinton", "id:us-department-of-state", "office", "Secretary of State", None, None,
+            "id:government-of-the-united-states") in got
+
+
+def test_designations_by_canada_whichever_body_is_named(store):
+    rows = answers(store, "designations-by-state")
+    got = {(short(r["designee"]), r["status"], short(r["source"])) for r in rows}
+    assert {("id:mek", "ended", s) for s in (CBC, ICC, SPHERES, CANADA_FILES)} <= got
+    assert ("id:irgc", "proposed", MEHR) in got and ("id:quds-force", "in-force", SPHERES) in got
+    assert not {short(r["authority"]) for r in rows} & {"id:us-department-of-state", "id:european-union"}
+
+
+def test_demands_bills_motions_and_listings_are_linked(store):
+    rows = answers(store, "demands-bills-and-listings")
+    got = {(short(r["designation"]).split("/", 1)[1], short(r.get("calledForIn")), r.get("demandSpeaker"), short(r["source"]))
+           for r in rows}
+    assert ("irgc-listing-called-for", "id:commons-motion-irgc-2018", "MEHR Center", MEHR) in got
+    assert ("c-350-irgc-listing", "id:bill-c-350", "Conservative Party of Canada", ICC) in got
+
+
+def test_unnamed_speakers_are_described_not_the_author(store):
+    rows = answers(store, "unnamed-speakers")
+    got = {(short(r["statement"]).split("/", 1)[1], r["speakerDescription"]) for r in rows}
+    assert ("harper-spokesperson-national-post", "Harper's spokesperson") in got
+    assert any(s == "unattributed-shifa-quote" for s, _ in got)
