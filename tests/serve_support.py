@@ -223,6 +223,7 @@ class Spy:
 
     STATUS = "200 OK"
     CONTENT_TYPE = "application/sparql-results+json"
+    HEADERS = ""  # more header lines, each ending in CRLF
 
     def __init__(self):
         self.sock = socket.socket()
@@ -251,7 +252,7 @@ class Spy:
                     data = b""
                 self.requests.append(data)
                 head = (
-                    f"HTTP/1.1 {self.STATUS}\r\nContent-Type: {self.CONTENT_TYPE}\r\n"
+                    f"HTTP/1.1 {self.STATUS}\r\nContent-Type: {self.CONTENT_TYPE}\r\n{self.HEADERS}"
                     f"Content-Length: {len(self.ANSWER)}\r\nConnection: close\r\n\r\n"
                 ).encode()
                 try:

@@ -147,6 +147,28 @@ class ChattySpy(Spy):
     ANSWER = b"<html>" + b"secret detail " * 5000 + b"</html>"
 
 
+def test_an_allowed_endpoint_cannot_redirect_elsewhere(tmp_path, spy):
+    """An allowed endpoint that answers with a redirect does not make the server call where it points."""
+
+    class Redirecting(Spy):
+        STATUS = "302 Found"
+        CONTENT_TYPE = "text/plain"
+        HEADERS = f"Location: {spy.url}/elsewhere\r\n"
+        ANSWER = b""
+
+    allowed = Redirecting()
+    server = Server(copy_project(tmp_path / "p"), "--no-build", "--workers", "1", "--allow-service", f"{allowed.url}/sparql").start()
+    try:
+        r = HTTP.post(server.url + "/sparql", data={"query": f"SELECT * WHERE {{ SERVICE <{allowed.url}/sparql> {{ ?x ?p ?o }} }}"})
+        assert_json_error(r, 502, "service-failed")
+        assert len(allowed.requests) == 1
+        time.sleep(0.3)
+        assert spy.requests == []
+    finally:
+        server.stop()
+        allowed.close()
+
+
 def test_a_failing_service_is_not_copied_into_the_error(tmp_path):
     chatty = ChattySpy()
     server = Server(copy_project(tmp_path / "p"), "--no-build", "--workers", "1", "--allow-service", f"{chatty.url}/sparql").start()
