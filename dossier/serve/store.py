@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import itertools
 import multiprocessing
 import os
 import shutil
@@ -61,8 +62,10 @@ def write_store(graph_dir: str, key: str, dest: str) -> None:
     if graph_key(Path(graph_dir)) != key:
         raise GraphChanged(graph_dir)
     store = ox.Store(str(part))
-    for path in quad_files(Path(graph_dir)):
-        store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+    # one bulk load for every file: a bulk load per file writes a batch of table files each time,
+    # which at 1,000 documents took minutes to merge; each file is parsed on its own (blank nodes stay its own)
+    store.bulk_extend(itertools.chain.from_iterable(
+        ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS) for path in quad_files(Path(graph_dir))))
     store.flush()
     store.optimize()
     del store  # closes the database before anyone may open it read-only
