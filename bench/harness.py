@@ -28,26 +28,46 @@ SPARQL_JSON = "application/sparql-results+json"
 # ---------------------------------------------------------------------------- measured processes
 
 
-def tree_rss(pid: int) -> int:
-    """Resident memory of a process and all its descendants, in bytes."""
-    total, todo, seen = 0, [pid], set()
+def tree_pids(pid: int) -> list[int]:
+    """A process and all its descendants."""
+    out, todo = [], [pid]
     while todo:
         p = todo.pop()
-        if p in seen:
+        if p in out:
             continue
-        seen.add(p)
+        out.append(p)
         try:
-            with open(f"/proc/{p}/status") as fh:
-                for line in fh:
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1]) * 1024
-                        break
             for task in os.listdir(f"/proc/{p}/task"):
                 with open(f"/proc/{p}/task/{task}/children") as fh:
                     todo += [int(c) for c in fh.read().split()]
         except (FileNotFoundError, ProcessLookupError, PermissionError):
             continue
-    return total
+    return out
+
+
+def _field_kb(path: str, name: str) -> int:
+    try:
+        with open(path) as fh:
+            for line in fh:
+                if line.startswith(name):
+                    return int(line.split()[1])
+    except (FileNotFoundError, ProcessLookupError, PermissionError):
+        pass
+    return 0
+
+
+def tree_rss(pid: int) -> int:
+    """Resident memory of a process and all its descendants, in bytes."""
+    return sum(_field_kb(f"/proc/{p}/status", "VmRSS:") for p in tree_pids(pid)) * 1024
+
+
+def tree_pss(pid: int) -> int:
+    """Proportional memory of a process and its descendants, in bytes: a page shared by k processes counts 1/k in each.
+
+    Resident memory counts the pages a fork server's children share once per child; the sum
+    of PSS counts them once, which is what the machine actually spends.
+    """
+    return sum(_field_kb(f"/proc/{p}/smaps_rollup", "Pss:") for p in tree_pids(pid)) * 1024
 
 
 class PeakMemory:

@@ -46,30 +46,6 @@ def project(size: str, out: Path, seed: int) -> Path:
     return root
 
 
-def tree_pss(pid: int) -> int:
-    """Proportional memory of a process and its descendants, in bytes: a page shared by k processes counts 1/k in each.
-
-    Resident memory counts the pages a fork server's children share once per child; the sum of
-    PSS counts them once, which is what the machine actually spends.
-    """
-    total, todo, seen = 0, [pid], set()
-    while todo:
-        p = todo.pop()
-        if p in seen:
-            continue
-        seen.add(p)
-        try:
-            for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
-                if line.startswith("Pss:"):
-                    total += int(line.split()[1]) * 1024
-                    break
-            for task in Path(f"/proc/{p}/task").iterdir():
-                todo += [int(c) for c in (task / "children").read_text().split()]
-        except (FileNotFoundError, ProcessLookupError, PermissionError):
-            continue
-    return total
-
-
 def run_queries(endpoint: str) -> int:
     """Every example query once; how many answered 200."""
     ok = 0
@@ -120,7 +96,7 @@ def measure(size: str, out: Path, seed: int, workers: int, timeout: float, repea
     base = server.endpoint.rsplit("/", 1)[0]
     result["queries_ok"] = run_queries(server.endpoint)
     result["dossier_rss_mb"] = round(harness.tree_rss(server.proc.pid) / 2**20, 1)
-    result["dossier_pss_mb"] = round(tree_pss(server.proc.pid) / 2**20, 1)
+    result["dossier_pss_mb"] = round(harness.tree_pss(server.proc.pid) / 2**20, 1)
     times = replacement(base, server.endpoint, workers, repeat)
     result["replacement_s"] = [round(t, 3) for t in times]
     result["store_mb"] = round(sum(p.stat().st_size for p in (root / ".cache" / "store").rglob("*") if p.is_file()) / 2**20, 1)
@@ -130,7 +106,7 @@ def measure(size: str, out: Path, seed: int, workers: int, timeout: float, repea
     try:
         run_queries(oxigraph.endpoint)
         result["oxigraph_rss_mb"] = round(harness.tree_rss(oxigraph.proc.pid) / 2**20, 1)
-        result["oxigraph_pss_mb"] = round(tree_pss(oxigraph.proc.pid) / 2**20, 1)
+        result["oxigraph_pss_mb"] = round(harness.tree_pss(oxigraph.proc.pid) / 2**20, 1)
         result["oxigraph_load_s"] = round(oxigraph.load_seconds, 3)
     finally:
         oxigraph.stop()
