@@ -3,7 +3,9 @@
 The edited file is never rewritten: every byte the contributor wrote stays as it was, and the
 suggestions the file does not hold yet (an entity it does not mention, a statement, event or
 listing whose sentence no quote of the file covers, an alias to review) are appended as one
-commented block to move up or delete. Running it again adds only what is still new.
+commented block to move up or delete. Running it again adds only what is still new; since
+the file is the only memory, a suggestion deleted from it is offered again (a commented line
+left in place turns it down for good).
 """
 
 from __future__ import annotations
