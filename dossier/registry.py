@@ -22,6 +22,9 @@ SSSOM_COLUMNS = [
     "mapping_justification", "author_id", "mapping_date", "comment",
 ]
 NO_TERM = "sssom:NoTermFound"
+# Words that judge rather than describe: they belong in Statements, attributed, not in a registry
+# label or description (mappings/README.md: descriptions are neutral).
+NOT_NEUTRAL = re.compile(r"\b(cult|notorious|regime|genocide|fascist|extremist|militant)\b", re.I)
 UNREAD_NOTE = ("could not be read, so references to entity ids are not checked "
                "until it is fixed")
 
@@ -146,6 +149,15 @@ def load_registry(root: Path, types: set[str], problems: Problems) -> Registry:
                 problems.add(e.file, e.line, e.id, f"'{e.government_of}' already has a government, '{other}': "
                                                    "one Organization per country stands for it (name bodies with part_of)")
     _read_sssom(root, reg, problems)
+    for e in reg.entities.values():
+        if (root / reg.sssom_file).is_file() and e.id not in reg.links:
+            problems.add(e.file, e.line, e.id, f"no row in {reg.sssom_file}: add one with its confirmed QID, or with "
+                                               f"{NO_TERM} while none is confirmed (`dossier link` proposes candidates)")
+        for key, text in (("label", e.label), ("description", e.description or "")):
+            m = NOT_NEUTRAL.search(text)
+            if m:
+                problems.add(e.file, e.line, e.id, f"'{m.group(0)}' in the {key} is a judgement, not a description: "
+                                                   "say it in a Statement attributed to whoever makes it")
     return reg
 
 

@@ -112,6 +112,10 @@ def test_round_trip_from_text_to_query(project: Path):
         if eid not in known:
             with open(project / "mappings" / "entities" / name, "a", encoding="utf-8") as fh:
                 fh.write(records)
+            label = records.split("label: ", 1)[1].split("\n", 1)[0]
+            with open(project / "mappings" / "wikidata.sssom.tsv", "a", encoding="utf-8") as fh:  # a row per entity
+                fh.write(f"dossier:{eid}\t{label}\tskos:exactMatch\tsssom:NoTermFound\t\tsemapv:ManualMappingCuration\t"
+                         "dossier:curators\t2026-11-29\tno QID confirmed with evidence yet; awaiting an online check\n")
     completed = complete(draft)
     (project / MAPPING).write_text(yaml.safe_dump(completed, sort_keys=False, allow_unicode=True, width=120),
                                    encoding="utf-8")
