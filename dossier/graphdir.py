@@ -48,14 +48,28 @@ def read_manifest(graph_dir: Path) -> list[GraphFile]:
     return [GraphFile(f["file"], f["graph"], int(f["triples"]), f["sha256"]) for f in data["files"]]
 
 
-def manifest_text(files: list[GraphFile]) -> str:
-    """The manifest for ``files``: sorted by file, no timestamps, so the same graph gives the same bytes."""
+def manifest_text(files: list[GraphFile], search: GraphFile | None = None) -> str:
+    """The manifest for ``files``: sorted by file, no timestamps, so the same graph gives the same bytes.
+
+    ``search`` is the derived search documents file (searchdocs.py), named apart: it holds no triples.
+    """
     ordered = sorted(files, key=lambda f: f.file)
     body = {
         "files": [{"file": f.file, "graph": f.graph, "triples": f.triples, "sha256": f.sha256} for f in ordered],
         "triples": sum(f.triples for f in ordered),
     }
+    if search is not None:
+        body["search"] = {"file": search.file, "records": search.triples, "sha256": search.sha256}
     return json.dumps(body, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def search_file(graph_dir: Path) -> tuple[Path, str] | None:
+    """The search documents file of graph/ and its sha256, as the manifest names it; None if it names none."""
+    path = Path(graph_dir) / MANIFEST
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} is missing: run `dossier build` first")
+    search = json.loads(path.read_text(encoding="utf-8")).get("search")
+    return (Path(graph_dir) / search["file"], search["sha256"]) if search else None
 
 
 def quad_files(graph_dir: Path) -> list[Path]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import random
 
 import pyoxigraph as ox
@@ -10,7 +9,8 @@ import pytest
 
 from conftest import ROOT
 from dossier.graphdir import quad_files
-from dossier.serve.search import Document, SearchIndex, fold
+from dossier import searchdocs
+from dossier.serve.search import Document, SearchIndex, fold, read_index
 from serve_support import HTTP
 
 ID = "https://w3id.org/dossier/id/"
@@ -119,18 +119,70 @@ def test_the_same_documents_in_any_order_give_the_same_answers():
         assert a.search(query) == b.search(query)
 
 
-def test_the_corpus_is_indexed_from_its_graph_files():
-    """The index query on the real graph: every registry entity and every fact becomes a document."""
-    store = ox.Store()
-    for path in quad_files(ROOT / "graph"):
-        store.load(path=str(path), format=ox.RdfFormat.N_QUADS)
-    text = (ROOT / "dossier" / "serve" / "sparql" / "search-documents.rq").read_text(encoding="utf-8")
-    rows = json.loads(store.query(text, use_default_graph_as_union=True).serialize(format=ox.QueryResultsFormat.JSON))
-    index = SearchIndex([Document.from_row(r) for r in rows["results"]["bindings"]])
+def test_the_corpus_is_indexed_from_its_search_file():
+    """graph/search.jsonl, as the server reads it: every registry entity and every fact becomes a document."""
+    index = read_index(ROOT / "graph")
     kinds = {d.kind for d in index.documents}
     assert {"Organization", "Person", "Event", "Source", "Statement", "Participation", "Designation"} <= kinds
     assert all(d.names for d in index.documents)
     assert labels(index.search("Stephen Harper"))[0] == "Stephen Harper"
+    assert any(d.quotes for d in index.documents) and any(d.aliases for d in index.documents)
+
+
+def test_a_remote_store_gets_the_same_documents_from_per_field_queries():
+    """The --store path (one simple query per field on a real Oxigraph store, merged in Python) gives the file's documents."""
+    store = ox.Store()
+    for path in quad_files(ROOT / "graph"):
+        store.load(path=str(path), format=ox.RdfFormat.N_QUADS)
+    rows = {}
+    for name, query in searchdocs.field_queries().items():
+        result = store.query(query, use_default_graph_as_union=True)
+        rows[name] = [(s["item"].value, s["value"].value) for s in result]
+    from_store = searchdocs.to_jsonl(searchdocs.from_rows(rows))
+    assert from_store == (ROOT / "graph" / searchdocs.FILE).read_bytes()
+
+
+def test_search_documents_do_not_depend_on_file_order_or_blank_node_labels():
+    """Blank-node labels are local to their file: two files both using _:q keep their quotes apart."""
+    def chunk(fact: str, quote: str) -> bytes:
+        f, g = f"<{FACT}{fact}>", "<https://w3id.org/dossier/graph/t>"
+        oa = "http://www.w3.org/ns/oa#"
+        return "".join(f"{t} {g} .\n" for t in [
+            f"{f} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/dossier/ontology#Statement>",
+            f'{f} <http://www.w3.org/2004/02/skos/core#prefLabel> "{fact}"',
+            f"_:e <{oa}hasBody> {f}", f"_:e <{oa}motivatedBy> <{oa}describing>", f"_:e <{oa}hasTarget> _:t",
+            f"_:t <{oa}hasSelector> _:q", f"_:q <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{oa}TextQuoteSelector>",
+            f'_:q <{oa}exact> "{quote}"']).encode()
+
+    a, b = chunk("one", "first words"), chunk("two", "second words")
+    docs = searchdocs.from_nquads([a, b])
+    assert searchdocs.to_jsonl(docs) == searchdocs.to_jsonl(searchdocs.from_nquads([b, a]))
+    assert [(d["names"], d["quotes"]) for d in docs] == [(["one"], ["first words"]), (["two"], ["second words"])]
+
+
+def test_two_builds_write_the_same_search_file(tmp_path):
+    """The search documents are part of the deterministic build: two cold builds, byte-identical, named by the manifest."""
+    import hashlib
+    import os
+    import subprocess
+    import sys
+
+    from conftest import copy_project
+    from dossier.graphdir import search_file
+
+    written = []
+    for seed in ("1", "777"):
+        root = copy_project(tmp_path / f"build-{seed}")
+        for p in (root / "graph").iterdir():
+            p.unlink() if p.is_file() else None
+        proc = subprocess.run([sys.executable, "-m", "dossier.cli", "build"], cwd=root, capture_output=True, text=True,
+                              timeout=600, env=dict(os.environ, PYTHONHASHSEED=seed))
+        assert proc.returncode == 0, proc.stderr
+        path, sha = search_file(root / "graph")
+        data = path.read_bytes()
+        assert hashlib.sha256(data).hexdigest() == sha
+        written.append(data)
+    assert written[0] == written[1] and written[0].count(b"\n") > 100
 
 
 # -- over HTTP, on the real server ---------------------------------------------------------------

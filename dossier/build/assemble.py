@@ -5,6 +5,8 @@ Each document's two files are its cache entry's bytes; the shared graphs (ontolo
 the registry's inferences, and the agreement between sources, derived from every document's
 claims by agreement.py) are serialized here. So a changed document changes its own two files,
 the manifest and, when its claims about shared nodes changed, the agreement graph.
+The search documents (searchdocs.py) are derived from every file's bytes in one pass and written
+beside them as graph/search.jsonl, which the manifest names with its sha256.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import agreement, serialize
+from .. import agreement, searchdocs, serialize
 from ..graphdir import GraphFile, file_of, manifest_text
 from ..namespace import graph_iri
 from ..problems import InputError, Problem
@@ -54,6 +56,20 @@ def shared_parts(shared: Shared) -> list[Part]:
             _part(inferred_graph("entities"), sorted(shared.registry_inferred))]
 
 
+def _bytes(part: Part) -> bytes:
+    if part.data is not None:
+        return part.data
+    with open(part.entry, "rb") as fh:
+        fh.seek(part.offset)
+        return fh.read(part.length)
+
+
+def search_part(parts: list[Part]) -> Part:
+    """graph/search.jsonl: the search documents of every file in ``parts``, sorted by IRI."""
+    data = searchdocs.to_jsonl(searchdocs.from_nquads(_bytes(p) for p in parts))
+    return Part(GraphFile(searchdocs.FILE, "", data.count(b"\n"), hashlib.sha256(data).hexdigest()), data=data)
+
+
 def assemble(shared: Shared, heads: list[DocResult], entries: list[tuple[Path, int]]) -> Assembled:
     """Every file of graph/ with its manifest; ``entries`` gives each head's cache entry and where its bytes start."""
     agreed = agreement.derive((c for h in heads for c in h.claims), agreement.places_within(shared.registry))
@@ -81,5 +97,6 @@ def assemble(shared: Shared, heads: list[DocResult], entries: list[tuple[Path, i
     for t in [*about_shared, *agreed]:
         count_type(t, types)
     infos = [p.info for p in parts]
-    return Assembled(sorted(parts, key=lambda p: p.info.file), manifest_text(infos), len(heads),
+    search = search_part(sorted(parts, key=lambda p: p.info.file))
+    return Assembled(sorted(parts, key=lambda p: p.info.file) + [search], manifest_text(infos, search.info), len(heads),
                      sum(i.triples for i in infos), types)

@@ -1,9 +1,9 @@
 """Full-text search over entities, sources and facts: an SQLite FTS5 index with folding and typo tolerance.
 
-The index is derived from the graph when the server starts (sparql/search-documents.rq, rows
-sorted by IRI, so the same graph gives the same index), not written by the build: it then
-follows whatever store the server queries, embedded or remote, and graph/ stays the one
-generated artefact. Text is folded before it is indexed and before it is looked up, so case,
+The index is built from the search documents the build writes (graph/search.jsonl, sorted by
+IRI: see dossier/searchdocs.py), on first use and again when a rebuilt graph/ is swapped in; a
+server on a remote store (--store) derives the same documents from one simple query per field.
+Text is folded before it is indexed and before it is looked up, so case,
 diacritics, straight or curly apostrophes, dashes and other scripts (transliterated to ASCII
 by anyascii) do not matter. A query word the index does not hold is replaced by the indexed
 words within one or two edits of it (rapidfuzz), and results are ranked by how well the
@@ -12,18 +12,23 @@ query matches their names, then by FTS5's bm25 over all their text.
 
 from __future__ import annotations
 
+import asyncio
 import bisect
+import hashlib
+import json
 import re
 import sqlite3
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 from anyascii import anyascii
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
+from .. import searchdocs
+from ..graphdir import search_file
 from ..namespace import BASE
 
-SEPARATOR = "\x1f"
 APOSTROPHES = re.compile(r"['`]")
 NON_WORD = re.compile(r"[^a-z0-9]+")
 ENTITY_KINDS = ("Organization", "Person", "Place", "Event")
@@ -40,10 +45,6 @@ def fold(text: str) -> str:
     return NON_WORD.sub(" ", APOSTROPHES.sub("", ascii_)).strip()
 
 
-def _split(value: str | None) -> list[str]:
-    return sorted({v for v in (value or "").split(SEPARATOR) if v.strip()})
-
-
 @dataclass
 class Document:
     """One findable item, as the index holds it."""
@@ -57,21 +58,9 @@ class Document:
     quotes: list[str] = field(default_factory=list)
 
     @classmethod
-    def from_row(cls, row: dict) -> "Document":
-        """From a SPARQL JSON row of sparql/search-documents.rq."""
-        def get(name: str) -> str | None:
-            return row[name]["value"] if name in row else None
-
-        kind = get("kind") or ""
-        return cls(
-            iri=row["item"]["value"],
-            kind=kind.rsplit("#", 1)[-1],
-            names=_split(get("names")),
-            aliases=_split(get("aliases")),
-            descriptions=_split(get("descriptions")),
-            contents=_split(get("contents")),
-            quotes=_split(get("quotes")),
-        )
+    def from_record(cls, record: dict) -> "Document":
+        """From a record of searchdocs (a line of graph/search.jsonl)."""
+        return cls(record["iri"], record["kind"], *(list(record.get(f, [])) for f in searchdocs.TEXT_FIELDS))
 
     @property
     def label(self) -> str:
@@ -234,27 +223,60 @@ class SearchIndex:
         return Hit(doc.iri, href_of(doc.iri), doc.label, doc.kind, description, match_field, match, round(score, 3))
 
 
-async def load_index(backend, timeout: float, page_size: int) -> SearchIndex:
-    """The index of everything sparql/search-documents.rq finds, read in pages of ``page_size`` rows."""
-    from .backend import select
-    from .pages import sparql
+class StaleSearchFile(Exception):
+    """graph/search.jsonl is missing or is not the one graph/manifest.json names (graph/ changed while it was read)."""
 
-    query = sparql("search-documents")
-    documents: list[Document] = []
-    offset = 0
-    while True:
-        # Paging is the only change to the query text: two integers of ours, never request input.
-        rows = await select(backend, f"{query}LIMIT {page_size} OFFSET {offset}", timeout)
-        documents.extend(Document.from_row(r) for r in rows)
-        if len(rows) < page_size:
-            return SearchIndex(documents)
-        offset += page_size
+
+def read_index(graph_dir: Path) -> SearchIndex:
+    """The index of graph/search.jsonl, checked against the sha256 the manifest gives it."""
+    named = search_file(graph_dir)
+    if named is None:
+        raise StaleSearchFile(f"{graph_dir}/manifest.json names no search file: run `dossier build`")
+    path, sha = named
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError as e:
+        raise StaleSearchFile(f"{path} is missing: run `dossier build`") from e
+    if hashlib.sha256(data).hexdigest() != sha:
+        raise StaleSearchFile(f"{path} is not the file graph/manifest.json names")
+    return SearchIndex([Document.from_record(json.loads(line)) for line in data.decode("utf-8").splitlines()])
+
+
+async def query_index(backend, timeout: float, page_size: int) -> SearchIndex:
+    """The index from a store's own triples: one simple query per field, read in pages of ``page_size`` rows."""
+    from .backend import select
+
+    rows: dict[str, list[tuple[str, str]]] = {}
+    for name, query in searchdocs.field_queries().items():
+        rows[name] = []
+        offset = 0
+        while True:
+            # Paging is the only change to the query text: two integers of ours, never request input.
+            page = await select(backend, f"{query}LIMIT {page_size} OFFSET {offset}", timeout)
+            rows[name].extend((r["item"]["value"], r["value"]["value"]) for r in page)
+            if len(page) < page_size:
+                break
+            offset += page_size
+    return SearchIndex([Document.from_record(d) for d in searchdocs.from_rows(rows)])
+
+
+async def load_index(site) -> SearchIndex:
+    """The index of the graph the server serves: from graph/search.jsonl for the embedded store (checked to
+    belong to the served graph/, read again if a rebuild swapped it meanwhile), else queried from the store."""
+    if site.settings.store is None:
+        graph_dir = site.settings.graph_dir
+        for _ in range(3):
+            try:
+                return await asyncio.to_thread(read_index, graph_dir)
+            except StaleSearchFile:
+                await asyncio.sleep(0.5)  # a build is swapping graph/ in: its files come together
+    return await query_index(site.backend, site.derive_timeout, min(site.settings.max_rows, 5000))
 
 
 async def shared_index(site) -> SearchIndex:
-    """The server's one index (site.shared), loaded from its backend on first use."""
+    """The server's one index (site.shared), loaded on first use and after graph/ is swapped."""
     async with site.lock:
         site.forget_if_swapped()
         if "search" not in site.shared:
-            site.shared["search"] = await load_index(site.backend, site.derive_timeout, min(site.settings.max_rows, 5000))
+            site.shared["search"] = await load_index(site)
     return site.shared["search"]

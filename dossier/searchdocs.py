@@ -1,0 +1,169 @@
+"""The search documents: one record per findable item (entity, source, fact) with its names, aliases,
+descriptions, contents and quotes, derived in one linear pass over triples.
+
+The build writes them to graph/search.jsonl (sorted by IRI, so the same graph gives the same
+bytes), and the server builds its full-text index from that file at start, which takes seconds
+where a SPARQL aggregate over the whole graph took minutes. A server on a remote store asks it
+one simple query per field (``field_queries``) and merges the rows with the same ``Collector``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+
+import pyoxigraph as ox
+from rdflib.namespace import RDF, RDFS, SKOS
+
+from .namespace import DOS, OA, SCHEMA
+
+FILE = "search.jsonl"
+#: The classes whose instances are findable; an item's kind is the first of its classes by IRI.
+KIND_CLASSES = tuple(str(DOS[c]) for c in (
+    "Organization", "Person", "Place", "Event", "Legislation", "Source",
+    "Statement", "Designation", "Participation", "Quantity", "Membership"))
+#: Field -> the predicates whose literal values fill it. ``labels`` (rdfs:label) count as names
+#: only for an item that has no skos:prefLabel or schema:name.
+FIELDS = {
+    "names": (str(SKOS.prefLabel), str(SCHEMA.name)),
+    "labels": (str(RDFS.label),),
+    "aliases": (str(SKOS.altLabel),),
+    "descriptions": (str(SCHEMA.description),),
+    "contents": (str(DOS.content),),
+}
+TEXT_FIELDS = ("names", "aliases", "descriptions", "contents", "quotes")
+_TYPE = str(RDF.type)
+_BY_PREDICATE = {p: f for f, ps in FIELDS.items() for p in ps}
+# The quote of a fact: an annotation (oa:motivatedBy oa:describing) whose body is the fact and whose
+# target's selector is an oa:TextQuoteSelector with oa:exact.
+_BODY, _MOTIVE, _DESCRIBING = str(OA.hasBody), str(OA.motivatedBy), str(OA.describing)
+_TARGET, _SELECTOR, _QUOTE_SELECTOR, _EXACT = str(OA.hasTarget), str(OA.hasSelector), str(OA.TextQuoteSelector), str(OA.exact)
+_ANNOTATION_PREDICATES = {_BODY, _MOTIVE, _TARGET, _SELECTOR, _EXACT}
+
+
+class Collector:
+    """Field values gathered per item, from any number of triple sources, merged into documents."""
+
+    def __init__(self):
+        self.kinds: dict[str, set[str]] = defaultdict(set)
+        self.values: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        self.quotes: dict[str, set[str]] = defaultdict(set)
+        # the annotation chain, by node: body, describing, target, selector, quote-selector, exact
+        self._bodies: dict = defaultdict(set)
+        self._describing: set = set()
+        self._targets: dict = defaultdict(set)
+        self._selectors: dict = defaultdict(set)
+        self._quote_selectors: set = set()
+        self._exact: dict = defaultdict(set)
+
+    def add_kind(self, item: str, cls: str) -> None:
+        if cls in KIND_CLASSES:
+            self.kinds[item].add(cls)
+
+    def add_value(self, field: str, item: str, value: str) -> None:
+        if field == "quotes":
+            self.quotes[item].add(value)
+        else:
+            self.values[item][field].add(value)
+
+    def add(self, s, p: str, o, o_value: str | None) -> None:
+        """One triple: ``s`` and ``o`` are hashable node keys, ``o_value`` the object's text (a literal's or an IRI's)."""
+        if p == _TYPE:
+            if o_value in KIND_CLASSES and isinstance(s, str):
+                self.kinds[s].add(o_value)
+            elif o_value == _QUOTE_SELECTOR:
+                self._quote_selectors.add(s)
+        elif p in _BY_PREDICATE:
+            if isinstance(s, str):
+                self.values[s][_BY_PREDICATE[p]].add(o_value)
+        elif p in _ANNOTATION_PREDICATES:
+            if p == _BODY:
+                self._bodies[s].add(o)
+            elif p == _MOTIVE:
+                if o_value == _DESCRIBING:
+                    self._describing.add(s)
+            elif p == _TARGET:
+                self._targets[s].add(o)
+            elif p == _SELECTOR:
+                self._selectors[s].add(o)
+            else:
+                self._exact[s].add(o_value)
+
+    def _chain_quotes(self) -> None:
+        for annotation in self._describing:
+            exact = {q for t in self._targets.get(annotation, ()) for sel in self._selectors.get(t, ())
+                     if sel in self._quote_selectors for q in self._exact.get(sel, ())}
+            if exact:
+                for body in self._bodies.get(annotation, ()):
+                    if isinstance(body, str):
+                        self.quotes[body].update(exact)
+
+    def documents(self) -> list[dict]:
+        """One dict per item that has a kind and some text, sorted by IRI; every list sorted, blanks dropped."""
+        self._chain_quotes()
+        out = []
+        for item in sorted(self.kinds):
+            fields = self.values.get(item, {})
+            names = fields.get("names") or fields.get("labels") or set()
+            doc = {"iri": item, "kind": min(self.kinds[item]).rsplit("#", 1)[-1],
+                   "names": names, "aliases": fields.get("aliases", set()),
+                   "descriptions": fields.get("descriptions", set()), "contents": fields.get("contents", set()),
+                   "quotes": self.quotes.get(item, set())}
+            for f in TEXT_FIELDS:
+                doc[f] = sorted(v for v in doc[f] if v and v.strip())
+            if any(doc[f] for f in TEXT_FIELDS):
+                out.append(doc)
+        return out
+
+
+def _key(term, part: int):
+    """A node's key: an IRI's string; a blank node's label within its file (labels are file-local)."""
+    if isinstance(term, ox.NamedNode):
+        return term.value
+    return (part, term.value)
+
+
+def from_nquads(chunks: Iterable[bytes]) -> list[dict]:
+    """The search documents of the graph held by ``chunks`` (N-Quads, one file each), in one pass."""
+    wanted = {_TYPE, *_BY_PREDICATE, *_ANNOTATION_PREDICATES}
+    collector = Collector()
+    for n, data in enumerate(chunks):
+        for quad in ox.parse(data, format=ox.RdfFormat.N_QUADS):
+            p = quad.predicate.value
+            if p in wanted:
+                o = quad.object
+                collector.add(_key(quad.subject, n), p, _key(o, n) if not isinstance(o, ox.Literal) else None, o.value)
+    return collector.documents()
+
+
+def to_jsonl(documents: list[dict]) -> bytes:
+    """One JSON object a line, keys sorted, in the order given (the build gives them sorted by IRI)."""
+    return "".join(json.dumps(d, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
+                   for d in documents).encode("utf-8")
+
+
+def field_queries() -> dict[str, str]:
+    """Field -> a SELECT of (?item ?value) rows for a remote store; each is one triple pattern, linear in its size."""
+    def select(pattern: str) -> str:
+        return f"SELECT DISTINCT ?item ?value WHERE {{ {pattern} FILTER(isIRI(?item)) }} ORDER BY ?item ?value\n"
+
+    queries = {"kinds": select(f"?item <{_TYPE}> ?value . VALUES ?value {{ {' '.join(f'<{c}>' for c in KIND_CLASSES)} }}")}
+    for name, predicates in FIELDS.items():
+        queries[name] = select(f"?item {'|'.join(f'<{p}>' for p in predicates)} ?value .")
+    queries["quotes"] = select(
+        f"?a <{_BODY}> ?item ; <{_MOTIVE}> <{_DESCRIBING}> ; <{_TARGET}>/<{_SELECTOR}> ?s . "
+        f"?s a <{_QUOTE_SELECTOR}> ; <{_EXACT}> ?value .")
+    return queries
+
+
+def from_rows(rows_by_field: dict[str, Iterable[tuple[str, str]]]) -> list[dict]:
+    """The search documents from ``field_queries``' rows, (item, value) pairs per field."""
+    collector = Collector()
+    for name, rows in rows_by_field.items():
+        for item, value in rows:
+            if name == "kinds":
+                collector.add_kind(item, value)
+            else:
+                collector.add_value(name, item, value)
+    return collector.documents()
