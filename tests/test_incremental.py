@@ -60,9 +60,10 @@ def test_one_changed_document_is_the_only_one_redone(corpus, tmp_path):
     report = run_build(corpus, corpus / "graph", progress=False)
     assert report.processed == 1
     assert outputs(corpus) == clean_build(corpus, tmp_path / "clean")
-    # only its own two files and the manifest were written; the others are the same files as before
+    # only its own two files, the search documents (its content changed) and the manifest were written;
+    # the others are the same files as before
     rewritten = {name for name, ino in inodes(corpus).items() if before.get(name) != ino}
-    assert rewritten == {f"{mapping.stem}.nq", f"inferred/{mapping.stem}.nq", "manifest.json"}
+    assert rewritten == {f"{mapping.stem}.nq", f"inferred/{mapping.stem}.nq", "search.jsonl", "manifest.json"}
 
 
 def test_damaged_cache_entries_are_made_again(corpus, tmp_path):
