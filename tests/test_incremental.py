@@ -48,6 +48,14 @@ def test_unchanged_inputs_reuse_everything(corpus):
     assert outputs(corpus) == before
 
 
+def test_a_deleted_search_file_is_written_again(corpus):
+    """graph/search.jsonl counts as part of graph/: without it the build does not call graph/ current."""
+    before = outputs(corpus)
+    (corpus / "graph" / "search.jsonl").unlink()
+    run_build(corpus, corpus / "graph", progress=False)
+    assert outputs(corpus) == before
+
+
 def inodes(root: Path) -> dict[str, int]:
     graph = root / "graph"
     return {p.relative_to(graph).as_posix(): p.stat().st_ino for p in graph.rglob("*") if p.is_file()}

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..cache import Cache, digest
-from ..graphdir import MANIFEST, read_manifest
+from ..graphdir import MANIFEST, read_manifest, search_file
 from ..problems import InputError, Problems
 from . import entry
 from .across import check_across_documents
@@ -116,9 +116,13 @@ def _stamps(out_dir: Path) -> dict | None:
     try:
         files = read_manifest(out_dir)
         out = {}
-        for f in files:
-            st = (out_dir / f.file).stat()
-            out[f.file] = (f.sha256, st.st_size, st.st_mtime_ns, st.st_ino)
+        named = [(f.file, f.sha256) for f in files]
+        search = search_file(out_dir)
+        if search is not None:
+            named.append((search[0].relative_to(out_dir).as_posix(), search[1]))
+        for name, sha in named:
+            st = (out_dir / name).stat()
+            out[name] = (sha, st.st_size, st.st_mtime_ns, st.st_ino)
         st = (out_dir / MANIFEST).stat()
         out[MANIFEST] = ("", st.st_size, st.st_mtime_ns, st.st_ino)
         return out

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..graphdir import MANIFEST, quad_files
+from ..graphdir import MANIFEST, quad_files, search_file
 
 #: The folders the build reads (dossier/build/); a file in them newer than graph/ makes graph/ stale.
 INPUTS = ("documents", "mappings", "ontology")
@@ -15,7 +15,10 @@ def stale_reason(root: Path) -> str | None:
     graph = root / "graph"
     if not (graph / MANIFEST).is_file():
         return f"graph/{MANIFEST} is missing"
-    missing = [p for p in quad_files(graph) if not p.is_file()]
+    search = search_file(graph)
+    missing = [p for p in quad_files(graph) + ([search[0]] if search else []) if not p.is_file()]
+    if search is None:
+        return f"graph/{MANIFEST} names no search documents (graph/ was built by an older version)"
     if missing:
         return f"{missing[0].relative_to(root).as_posix()} is missing"
     built = (graph / MANIFEST).stat().st_mtime  # written last
