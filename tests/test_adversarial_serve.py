@@ -217,6 +217,19 @@ def test_description_names_the_configured_endpoint_whatever_the_host(guarded):
     assert "evil.example" not in r.text
 
 
+@pytest.mark.parametrize("path, accept", [
+    ("/reconcile", "application/json"),
+    ("/.well-known/void", "text/turtle"),
+    ("/id/mek", "application/ld+json"),
+])
+def test_no_answer_takes_its_own_address_from_the_host_header(guarded, path, accept):
+    """The reconciliation manifest, the dataset description and JSON-LD name the configured address."""
+    r = HTTP.get(guarded.url + path, headers={"Host": "evil.example", "Accept": accept})
+    assert r.status_code == 200, r.text[:300]
+    assert "evil.example" not in r.text
+    assert "https://dossier.example.org/" in r.text
+
+
 def test_host_flood_does_not_grow_the_server(guarded):
     pid = guarded.process.pid
 
@@ -280,7 +293,8 @@ def test_health_stays_fast_under_an_accept_flood(guarded):
         for t in threads:
             t.join()
     assert flooded_answers and set(flooded_answers) == {400}, set(flooded_answers)
-    assert flooded < 10 * alone + 0.25, f"/health p95 {flooded * 1000:.0f} ms under the flood, {alone * 1000:.0f} ms alone"
+    # before the fix the flood pushed the p95 to about 2 s; a loaded machine adds a few hundred ms
+    assert flooded < 10 * alone + 0.6, f"/health p95 {flooded * 1000:.0f} ms under the flood, {alone * 1000:.0f} ms alone"
 
 
 def test_slow_headers_are_cut_off_and_connections_capped(guarded):

@@ -246,7 +246,7 @@ def create_app(settings: Settings, backend: QueryBackend) -> FastAPI:
         except QueryFailed as failed:
             return failed_page(request, failed)
         if media == "application/ld+json":
-            body = downloads.compact(as_bytes(body), str(request.base_url) + "context.jsonld", downloads.ontology_graph(site))
+            body = downloads.compact(as_bytes(body), settings.base_url + "context.jsonld", downloads.ontology_graph(site))
         return result_response(content_type, body, {"Vary": "Accept"})
 
     @app.get("/id/")

@@ -250,7 +250,7 @@ def router(site: Site) -> APIRouter:
             csv_bytes = await facts_table(site)
         except QueryFailed as failed:
             return site.failed_page(request, failed)
-        return rdf_response(void_graph(site, str(request.base_url), csv_bytes), media)
+        return rdf_response(void_graph(site, site.settings.base_url, csv_bytes), media)
 
     @routes.get("/context.jsonld")
     async def context() -> Response:

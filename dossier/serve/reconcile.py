@@ -357,7 +357,7 @@ def router(site: Site) -> APIRouter:
             return protocol.error_response(exc.status, exc.code, exc.message)
         except QueryFailed as failed:
             return site.failed_page(request, failed)
-        return reply(request, manifest(str(request.base_url)))
+        return reply(request, manifest(site.settings.base_url))
 
     @routes.get("/reconcile/suggest/{kind}")
     async def suggest(request: Request, kind: str) -> Response:
