@@ -6,19 +6,47 @@ and a Wikidata row per new entity), so building a copy with them exercises what 
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
+import yaml
+
 MODEL = Path(__file__).resolve().parent / "data" / "model"
+#: Names the fictional country, its government and bodies that the other documents' records point to.
+BASE_DOCUMENT = "wire-northland-listing-2024"
+_REFERENCES = ("part_of", "country", "government_of", "series", "member_of")
 
 
 def add_model_documents(root: Path, slugs: list[str] | None = None) -> list[str]:
-    """Copy the model documents (all, or ``slugs``) with their mappings, registry and Wikidata rows into ``root``."""
+    """Copy the model documents (all, or ``slugs`` and the base document) with their mappings, and the
+    registry records and Wikidata rows they need, into ``root``.
+
+    As a contributor would, only the entities the copied documents name are added (with those their
+    records point to), since `dossier validate` refuses a registry entity no document names.
+    """
     chosen = slugs or sorted(p.stem for p in (MODEL / "mappings").glob("*.yaml"))
-    for slug in chosen:
+    copied = sorted(set(chosen) | {BASE_DOCUMENT})
+    for slug in copied:
         shutil.copy(MODEL / "documents" / f"{slug}.txt", root / "documents" / f"{slug}.txt")
         shutil.copy(MODEL / "mappings" / f"{slug}.yaml", root / "mappings" / f"{slug}.yaml")
-    shutil.copy(MODEL / "mappings" / "entities" / "model.yaml", root / "mappings" / "entities" / "model.yaml")
+    records = yaml.safe_load((MODEL / "mappings" / "entities" / "model.yaml").read_text(encoding="utf-8"))
+    texts = "\n".join((MODEL / "mappings" / f"{slug}.yaml").read_text(encoding="utf-8") for slug in copied)
+    needed = {r["id"] for r in records if re.search(rf"(?<![\w-]){re.escape(r['id'])}(?![\w-])", texts)}
+    by_id = {r["id"]: r for r in records}
+    todo = list(needed)
+    while todo:
+        record = by_id[todo.pop()]
+        for key in _REFERENCES:
+            refs = record.get(key) or []
+            for ref in [refs] if isinstance(refs, str) else refs:
+                if ref in by_id and ref not in needed:
+                    needed.add(ref)
+                    todo.append(ref)
+    kept = [r for r in records if r["id"] in needed]
+    (root / "mappings" / "entities" / "model.yaml").write_text(
+        yaml.safe_dump(kept, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    rows = (MODEL / "mappings" / "wikidata.sssom.tsv").read_text(encoding="utf-8").splitlines(keepends=True)
     with open(root / "mappings" / "wikidata.sssom.tsv", "a", encoding="utf-8") as out:
-        out.write((MODEL / "mappings" / "wikidata.sssom.tsv").read_text(encoding="utf-8"))
-    return chosen
+        out.write("".join(row for row in rows if row.split("\t", 1)[0].removeprefix("dossier:") in needed))
+    return copied

@@ -86,11 +86,17 @@ def test_damaged_cache_entries_are_made_again(corpus, tmp_path):
 
 
 def test_removed_document_leaves_no_trace(corpus, tmp_path):
-    victim = sorted((corpus / "mappings").glob("synthetic-*.yaml"))[0]
+    # The victim is a copy of another document under its own name, so that without it every registry
+    # entity is still named by some document (dossier validate requires it).
+    original = sorted((corpus / "mappings").glob("synthetic-*.yaml"))[0]
+    victim = corpus / "mappings" / "synthetic-victim.yaml"
+    victim.write_text(original.read_text(encoding="utf-8").replace(original.stem, victim.stem), encoding="utf-8")
+    shutil.copyfile(corpus / "documents" / f"{original.stem}.txt", corpus / "documents" / f"{victim.stem}.txt")
+    assert run_build(corpus, corpus / "graph", progress=False).documents == 9
     victim.unlink()
     (corpus / "documents" / f"{victim.stem}.txt").unlink()
     report = run_build(corpus, corpus / "graph", progress=False)
-    assert report.processed == 0 and report.documents == 7
+    assert report.processed == 0 and report.documents == 8
     built = outputs(corpus)
     assert not any(victim.stem in name for name in built)
     assert victim.stem.encode() not in built["manifest.json"]

@@ -1,5 +1,5 @@
-"""Data tests over the entity registry: it reads without problems (which include a Wikidata row per entity and
-neutral wording, checked by `dossier validate`), and each entity is used by some document."""
+"""Data tests over the entity registry: it reads without problems, and `dossier validate` reports each registry
+rule (a Wikidata row per entity, neutral wording, every entity named by some document) at its file:line."""
 
 from __future__ import annotations
 
@@ -10,10 +10,8 @@ from rdflib.namespace import OWL
 
 from conftest import ROOT, copy_project, run_dossier
 from dossier.graphdir import quad_files
-from dossier.namespace import entity_iri
 from dossier.problems import Problems
 from dossier.registry import load_registry
-from dossier.serve.engine import load_store
 from dossier.vocab import entity_classes, load_ontology
 
 ONTOLOGY = load_ontology(ROOT / "ontology" / "dossier.ttl")
@@ -25,26 +23,23 @@ def test_registry_reads_without_problems():
     assert not _problems, "\n".join(p.human() for p in _problems.items)
 
 
-@pytest.fixture(scope="module")
-def used_in_sources(built_graph) -> set[str]:
-    """Entity IRIs that some source's named graph mentions or states something about."""
-    store = load_store(built_graph)
-    rows = store.query("""
-        SELECT DISTINCT ?e WHERE {
-            GRAPH ?g { { ?e ?p ?o } UNION { ?s ?p ?e } }
-            FILTER (STRSTARTS(STR(?g), "https://w3id.org/dossier/graph/")
-                    && !STRSTARTS(STR(?g), "https://w3id.org/dossier/graph/inferred/")
-                    && !(?g IN (<https://w3id.org/dossier/graph/entities>, <https://w3id.org/dossier/graph/ontology>)))
-            FILTER (STRSTARTS(STR(?e), "https://w3id.org/dossier/id/"))
-        }""")
-    return {row["e"].value for row in rows}
-
-
-@pytest.mark.parametrize("entity", sorted(REGISTRY.entities))
-def test_entity_is_used_by_a_document(entity, used_in_sources):
-    used = str(entity_iri(entity)) in used_in_sources
-    assert used, (f"registry entity '{entity}' is not used by any mapping: mention it in the document that names it "
-                  f"(mappings/<slug>.yaml, mentions:) or remove it from {REGISTRY.entities[entity].file}")
+def test_validate_reports_an_entity_no_document_names_at_its_line(tmp_path):
+    """The rule "every registry entity is named by some document" is checked by `dossier validate`
+    (and so by every build), at the registry entry's line: here a record no mapping mentions."""
+    root = copy_project(tmp_path / "p")
+    orgs = root / "mappings" / "entities" / "organizations.yaml"
+    text = orgs.read_text(encoding="utf-8")
+    line = text.count("\n") + 1
+    orgs.write_text(text + "- id: example-unnamed-board\n  type: Organization\n  label: Example Unnamed Board\n"
+                    "  description: Fictional board used in the project's tests.\n", encoding="utf-8")
+    with open(root / "mappings" / "wikidata.sssom.tsv", "a", encoding="utf-8") as out:
+        out.write("dossier:example-unnamed-board\tExample Unnamed Board\tskos:exactMatch\tsssom:NoTermFound\t\t"
+                  "semapv:ManualMappingCuration\tdossier:curators\t2026-11-29\tfictional test entity\n")
+    proc = run_dossier("validate", cwd=root)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode != 0
+    assert f"mappings/entities/organizations.yaml:{line}: example-unnamed-board: no document names this entity" in out
+    assert out.count("no document names this entity") == 1, out
 
 
 def test_links_point_at_entities_and_never_use_owl_sameAs(built_graph):

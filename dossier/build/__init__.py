@@ -8,7 +8,8 @@ only what changed; each stage is a module:
   with the registry and the ontology, and serialize its graph and its inferences; the result is
   cached under its key (entry: the cache entry's format), so an unchanged document is not read
   again, and ``--shard I/N`` can fill the cache from several machines;
-- across: the check that needs several documents at once;
+- across: the check that needs several documents at once; usage: every registry entity is named
+  by some document;
 - assemble: one N-Quads file per named graph and the manifest (graphdir.py describes graph/);
 - atomic: the new graph/ swapped in whole; unchanged files are hard-linked, not rewritten.
 
@@ -31,6 +32,7 @@ from .assemble import assemble
 from .atomic import recover, write_graph
 from .document import process_all
 from .plan import document_key, in_shard, load_shared, mapping_files
+from .usage import unused_entities
 
 
 @dataclass
@@ -83,6 +85,7 @@ def run_build(root: Path, out_dir: Path | None, progress: bool | None = None,
     heads = _heads(shared, cache, paths, keys, failed, problems)
     if not problems:
         problems += check_across_documents(shared, [h for h, _ in heads])
+        problems += unused_entities(shared, {e for h, _ in heads for e in h.entities})
     if problems:
         raise InputError(sorted(set(problems)))
     clock.lap("cross-document checks")

@@ -48,6 +48,7 @@ class DocResult:
     shared_inferred: list  # its inferences about shared nodes
     types: dict  # class local name -> rdf:type triples about its own nodes
     claims: list  # agreement.Claim: its values for shared nodes, with sources
+    entities: list  # the registry entity IRIs its own graph names (build/usage.py)
 
 
 def count_type(t, types: Counter) -> None:
@@ -83,6 +84,8 @@ def process_document(shared: Shared, path: Path) -> tuple[DocResult | None, byte
         shared_asserted=sorted(t for t in doc.graph if not own(t[0])),
         shared_inferred=sorted(t for t in inferred if not own(t[0])), types=dict(types),
         claims=agreement.document_claims(doc.graph),
+        entities=sorted({x for t in doc.graph for x in (t[0], t[2])
+                         if isinstance(x, URIRef) and str(x).startswith(ENTITY_PREFIX)}),
     )
     return result, bytes(blob), []
 
