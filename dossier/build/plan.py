@@ -17,6 +17,7 @@ from ..cache import Cache, code_version, digest
 from ..entities import registry_graph
 from ..mapping import Context
 from ..namespace import BASE, DOS, OA, SCHEMA
+from ..ontology_rules import check_ontology
 from ..problems import Problems
 from ..reason import Reasoner
 from ..records import SECTIONS, SOURCE_FIELDS
@@ -88,6 +89,7 @@ def load_shared(root: Path, cache: Cache, problems: Problems) -> Shared | None:
     shapes = _turtle(root, "shapes.ttl", problems)
     if ontology is None or shapes is None:
         return None
+    check_ontology(ontology, root / "ontology" / "dossier.ttl", "ontology/dossier.ttl", problems)
     classes = entity_classes(ontology)
     reg = load_registry(root, set(classes), problems)
     ctx = Context(
