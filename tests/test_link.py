@@ -47,11 +47,10 @@ def link(root: Path, *args: str):
 # ---------------------------------------------------------------------- the build and the table
 
 @pytest.fixture(scope="module")
-def registry_only_build(tmp_path_factory) -> tuple[Path, pyoxigraph.Store]:
-    """`dossier build` of the registry and link table alone (document mappings set aside, for speed)."""
+def project_build(tmp_path_factory) -> tuple[Path, pyoxigraph.Store]:
+    """`dossier build` of a copy of the project, with its registry and link table (and the documents that
+    name every registry entity, as `dossier validate` requires)."""
     root = copy_project(tmp_path_factory.mktemp("links"))
-    for path in (root / "mappings").glob("*.yaml"):
-        path.unlink()
     run_dossier("build", cwd=root, check=True)
     store = load_store(root / "graph")
     return root, store
@@ -61,8 +60,8 @@ def pairs(store: pyoxigraph.Store, query: str) -> set[tuple[str, str]]:
     return {(row[0].value, row[1].value) for row in store.query(PREFIXES + query)}
 
 
-def test_build_emits_exactly_the_tables_links_as_skos_exact_match(registry_only_build):
-    root, store = registry_only_build
+def test_build_emits_exactly_the_tables_links_as_skos_exact_match(project_build):
+    root, store = project_build
     project = load_project(root)
     assert not project.problems, "\n".join(p.human() for p in project.problems.items)
     reg = project.registry
@@ -76,14 +75,14 @@ def test_build_emits_exactly_the_tables_links_as_skos_exact_match(registry_only_
     assert anywhere == want, "some graph other than the registry's links an entity to Wikidata"
 
 
-def test_build_never_uses_owl_same_as(registry_only_build):
-    _, store = registry_only_build
+def test_build_never_uses_owl_same_as(project_build):
+    _, store = project_build
     same = pairs(store, "SELECT ?s ?o WHERE { GRAPH ?g { ?s owl:sameAs ?o } }")
     assert not same, f"owl:sameAs would copy every fact onto the Wikidata item under OWL-RL: {same[:3]}"
 
 
-def test_unlinked_entities_say_no_qid_yet(registry_only_build):
-    root, store = registry_only_build
+def test_unlinked_entities_say_no_qid_yet(project_build):
+    root, store = project_build
     reg = load_project(root).registry
     status = pairs(store, f"SELECT ?s ?o WHERE {{ GRAPH <{graph_iri('entities')}> {{ ?s <{DOS.wikidataStatus}> ?o }} }}")
     linked = {s for s, _ in pairs(store, f"SELECT ?s ?o WHERE {{ GRAPH <{graph_iri('entities')}> {{ ?s skos:exactMatch ?o }} }}")}
