@@ -437,6 +437,16 @@ def generate(root: Path, n: int, seed: int = 0) -> list[str]:
     return slugs
 
 
+def add_copy(root: Path, slug: str) -> Path:
+    """Add a copy of the project's first synthetic document as ``slug``; returns its mapping. Removing the
+    copy later leaves every registry entity still named by some document, as `dossier validate` requires."""
+    original = sorted((root / "mappings").glob("synthetic-*.yaml"))[0]
+    mapping = root / "mappings" / f"{slug}.yaml"
+    mapping.write_text(original.read_text(encoding="utf-8").replace(original.stem, slug), encoding="utf-8")
+    shutil.copyfile(root / "documents" / f"{original.stem}.txt", root / "documents" / f"{slug}.txt")
+    return mapping
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("out", type=Path, help="project folder to (re)create")

@@ -9,7 +9,7 @@ import pytest
 
 from dossier.build import run_build
 from dossier.problems import InputError
-from dossier.synthetic import generate
+from dossier.synthetic import add_copy, generate
 
 
 def outputs(root: Path) -> dict[str, bytes]:
@@ -88,10 +88,7 @@ def test_damaged_cache_entries_are_made_again(corpus, tmp_path):
 def test_removed_document_leaves_no_trace(corpus, tmp_path):
     # The victim is a copy of another document under its own name, so that without it every registry
     # entity is still named by some document (dossier validate requires it).
-    original = sorted((corpus / "mappings").glob("synthetic-*.yaml"))[0]
-    victim = corpus / "mappings" / "synthetic-victim.yaml"
-    victim.write_text(original.read_text(encoding="utf-8").replace(original.stem, victim.stem), encoding="utf-8")
-    shutil.copyfile(corpus / "documents" / f"{original.stem}.txt", corpus / "documents" / f"{victim.stem}.txt")
+    victim = add_copy(corpus, "synthetic-victim")
     assert run_build(corpus, corpus / "graph", progress=False).documents == 9
     victim.unlink()
     (corpus / "documents" / f"{victim.stem}.txt").unlink()

@@ -19,7 +19,7 @@ import pytest
 
 from conftest import ROOT, run_dossier
 from dossier.graphdir import quad_files, read_manifest
-from dossier.synthetic import generate
+from dossier.synthetic import add_copy, generate
 from serve_support import Oxigraph, Server, Virtuoso, free_port, oxigraph_binary
 
 
@@ -54,9 +54,11 @@ def store(request, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def project(store, tmp_path_factory) -> Path:
-    """Four synthetic documents, built; one project per store, as the tests change it in turn."""
+    """Four synthetic documents and a copy of one (removed by a test), built; one project per store, as the
+    tests change it in turn."""
     root = tmp_path_factory.mktemp("push") / "project"
     generate(root, 4, seed=3)
+    add_copy(root, "synthetic-copy")
     run_dossier("--root", str(root), "build", check=True)
     return root
 
@@ -121,7 +123,7 @@ def test_second_push_sends_nothing(store, project):
 
 
 def test_push_replaces_changed_graphs_and_deletes_removed_sources(store, project):
-    gone = sorted((project / "mappings").glob("synthetic-*.yaml"))[0]
+    gone = project / "mappings" / "synthetic-copy.yaml"
     gone.unlink()
     (project / "documents" / f"{gone.stem}.txt").unlink()
     run_dossier("--root", str(project), "build", check=True)
