@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -75,6 +76,15 @@ def _auth() -> httpx.Auth | None:
     return httpx.DigestAuth(user, password) if scheme == "digest" else httpx.BasicAuth(user, password)
 
 
+RETRIES = 4  # a PUT refused for a passing reason is sent again, after 0.5, 1, 2 and 4 s
+
+
+def _transient(r: httpx.Response) -> bool:
+    """A refusal worth one more try: 503, or a transaction the store rolled back (SQLSTATE 40001:
+    Virtuoso's answer when parallel PUTs deadlock on its quad table)."""
+    return r.status_code == 503 or (r.status_code == 500 and "40001" in r.text)
+
+
 def _check(r: httpx.Response, what: str) -> None:
     if r.status_code not in (200, 201, 204) and not (r.request.method == "DELETE" and r.status_code == 404):
         raise PushError(f"{what}: HTTP {r.status_code} {r.reason_phrase}: {r.text[:300]}")
@@ -104,7 +114,12 @@ def push(root: Path, endpoint: str, everything: bool = False, jobs: int = 4, tim
 def _send(endpoint: str, graph_dir: Path, files: list[GraphFile], pushed: dict, now: dict, report: PushReport,
           jobs: int, timeout: float) -> None:
     def put(client: httpx.Client, name: str, path: Path) -> None:
-        r = client.put(endpoint, params={"graph": name}, content=ntriples(path), headers={"Content-Type": CONTENT_TYPE})
+        body = ntriples(path)
+        for attempt in range(RETRIES + 1):
+            r = client.put(endpoint, params={"graph": name}, content=body, headers={"Content-Type": CONTENT_TYPE})
+            if attempt == RETRIES or not _transient(r):
+                break
+            time.sleep(0.5 * 2**attempt)
         _check(r, f"PUT {name}")
 
     with httpx.Client(auth=_auth(), timeout=timeout) as client, ThreadPoolExecutor(max(1, jobs)) as pool:

@@ -44,6 +44,18 @@ def _env(store) -> dict:
     return env
 
 
+# Columns in which Virtuoso 7.2 departs from SPARQL 1.1, compared nowhere else: its MIN over strings
+# does not follow SPARQL's ordering of literals (it picked "Resettlement ..." over "MEK convention ...").
+VIRTUOSO_DEVIATIONS = {"mek-names.rq": ("quote",)}
+
+
+def _without(answer: tuple[int, list], columns: tuple[str, ...]) -> tuple[int, list]:
+    status, rows = answer
+    if not columns or status != 200:
+        return answer
+    return status, sorted([cell for cell in row if cell[0] not in columns] for row in rows)
+
+
 @pytest.fixture(scope="module", params=["oxigraph", "virtuoso"])
 def store(request, tmp_path_factory):
     """An empty store of each kind; yields the started server (``store_url``, ``query_url``)."""
@@ -73,6 +85,7 @@ def push(project: Path, store, *args: str, check: bool = True):
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 INTEGERS = {XSD + t for t in ("integer", "nonNegativeInteger", "positiveInteger", "int", "long")}
+BOOLEAN = XSD + "boolean"
 
 
 def _normal(q: ox.Quad) -> ox.Quad:
@@ -167,8 +180,10 @@ def _rows(base: str, query: str) -> tuple[int, list]:
         return 200, [body["boolean"]]
 
     def norm(term: dict) -> tuple:
-        dt = term.get("datatype")
-        return (term["type"], term["value"], "integer" if dt in INTEGERS else dt, term.get("xml:lang"))
+        dt, value = term.get("datatype"), term["value"]
+        if dt == BOOLEAN:  # Virtuoso writes a computed xsd:boolean (BOUND(...)) as the integer 1 or 0
+            dt, value = XSD + "integer", {"true": "1", "false": "0"}.get(value, value)
+        return (term["type"], value, "integer" if dt in INTEGERS else dt, term.get("xml:lang"))
 
     return 200, sorted(sorted((k, norm(v)) for k, v in row.items()) for row in body["results"]["bindings"])
 
@@ -201,7 +216,8 @@ def test_serve_over_a_remote_store_answers_as_the_embedded_one(remote):
         assert queries
         for q in queries:
             text = q.read_text(encoding="utf-8")
-            assert _rows(r_base, text) == _rows(e_base, text), q.name
+            unlike = VIRTUOSO_DEVIATIONS.get(q.name, ()) if isinstance(store, Virtuoso) else ()
+            assert _without(_rows(r_base, text), unlike) == _without(_rows(e_base, text), unlike), q.name
         # relative IRIs resolve against the same base (policy.QUERY_BASE) on both
         relative = "SELECT ?p ?o WHERE { <id/mek> ?p ?o }"
         status, rows = _rows(r_base, relative)
