@@ -10,7 +10,10 @@ import re
 import shutil
 from pathlib import Path
 
+import pyoxigraph as ox
 import yaml
+
+from dossier.graphdir import quad_files
 
 MODEL = Path(__file__).resolve().parent / "data" / "model"
 #: Names the fictional country, its government and bodies that the other documents' records point to.
@@ -50,3 +53,15 @@ def add_model_documents(root: Path, slugs: list[str] | None = None) -> list[str]
     with open(root / "mappings" / "wikidata.sssom.tsv", "a", encoding="utf-8") as out:
         out.write("".join(row for row in rows if row.split("\t", 1)[0].removeprefix("dossier:") in needed))
     return copied
+
+
+def built_model_store(root: Path, slugs: list[str]) -> ox.Store:
+    """``root`` (a project copy) with the model documents ``slugs`` added, built, and loaded into an Oxigraph store."""
+    from conftest import run_dossier
+
+    add_model_documents(root, slugs)
+    run_dossier("build", cwd=root, check=True)
+    store = ox.Store()
+    for f in quad_files(root / "graph"):
+        store.bulk_load(path=str(f), format=ox.RdfFormat.N_QUADS)
+    return store

@@ -14,7 +14,7 @@ import pytest
 
 from conftest import copy_project, run_dossier
 from dossier.graphdir import quad_files
-from model_corpus import add_model_documents
+from model_corpus import add_model_documents, built_model_store
 
 PREFIX = "PREFIX dos: <https://w3id.org/dossier/ontology#>\nPREFIX schema: <https://schema.org/>\n"
 VOTE = "<https://w3id.org/dossier/id/northland-harbour-vote-2024>"
@@ -23,13 +23,7 @@ SLUGS = ["gazette-harbour-vote-2024", "herald-harbour-vote-2024", "courier-harbo
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory) -> ox.Store:
-    root = copy_project(tmp_path_factory.mktemp("agreement"))
-    add_model_documents(root, SLUGS)
-    run_dossier("build", cwd=root, check=True)
-    s = ox.Store()
-    for f in quad_files(root / "graph"):
-        s.bulk_load(path=str(f), format=ox.RdfFormat.N_QUADS)
-    return s
+    return built_model_store(copy_project(tmp_path_factory.mktemp("agreement")), SLUGS)
 
 
 def rows(store: ox.Store, query: str) -> list[tuple]:

@@ -13,8 +13,7 @@ import pyoxigraph as ox
 import pytest
 
 from conftest import copy_project, run_dossier
-from dossier.graphdir import quad_files
-from model_corpus import add_model_documents
+from model_corpus import add_model_documents, built_model_store
 
 PREFIXES = """PREFIX dos: <https://w3id.org/dossier/ontology#>
 PREFIX schema: <https://schema.org/>
@@ -30,13 +29,7 @@ PREFIX src: <https://w3id.org/dossier/source/>
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory) -> ox.Store:
-    root = copy_project(tmp_path_factory.mktemp("model"))
-    add_model_documents(root, ["wire-northland-listing-2024"])
-    run_dossier("build", cwd=root, check=True)
-    s = ox.Store()
-    for f in quad_files(root / "graph"):
-        s.bulk_load(path=str(f), format=ox.RdfFormat.N_QUADS)
-    return s
+    return built_model_store(copy_project(tmp_path_factory.mktemp("model")), ["wire-northland-listing-2024"])
 
 
 def rows(store: ox.Store, query: str) -> set[tuple]:
