@@ -152,10 +152,10 @@ def test_link_offline_says_so_and_answers_from_the_cache(project):
         assert link(project, "--endpoint", standin.url, "--entity", "mek").returncode == 0
     first = review_rows(project)
     (project / REVIEW).unlink()
-    proc = link(project, "--endpoint", closed_port_url(), "--entity", "mek", "--entity", "irgc")
+    proc = link(project, "--endpoint", closed_port_url(), "--entity", "mek", "--entity", "quds-force")
     assert proc.returncode == 0, proc.stderr
     assert "cannot reach Wikidata (" in proc.stdout and "using cache only" in proc.stdout
-    assert "1 entities not searched (not in the cache)" in proc.stdout  # irgc was never asked
+    assert "1 entities not searched (not in the cache)" in proc.stdout  # quds-force was never asked
     assert review_rows(project) == first
 
 
