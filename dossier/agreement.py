@@ -1,7 +1,7 @@
 """Agreement and disagreement between sources, as data: which values each source gives for a shared node.
 
 Documents say things about shared nodes (an event's date, place or toll); each value carries
-evidence saying which source gives it and who, inside that source, claims it (mapping.py). This
+evidence saying which source gives it and who, inside that source, claims it (mapping/evidence.py). This
 module reads those claims from every document and writes the `agreement` graph:
 
 - one dos:SourcedValue per (entity, property, value), listing every source that states it, their

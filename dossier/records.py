@@ -1,7 +1,7 @@
 """What each section of a document mapping may say: its fields, their types, and the RDF they become.
 
 This table is the single description of the mapping format (mappings/README.md explains it);
-the reader in mapping.py checks records against it and emits triples from it.
+the reader in mapping/ checks records against it and emits triples from it.
 """
 
 from __future__ import annotations

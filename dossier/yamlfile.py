@@ -45,7 +45,7 @@ class YList(list):
 
 
 def record_name(node: yaml.MappingNode, parent_key: str | None) -> str:
-    """How error messages name a record, before any reader sees it (as the readers in mapping.py do).
+    """How error messages name a record, before any reader sees it (as the readers in mapping/ do).
 
     A record under ``statements:`` with ``id: x`` is "statement x"; a mention of ``mek`` is
     "mention of mek"; a registry entity is its id; a mapping under a key is that key.
