@@ -8,6 +8,7 @@ from rdflib import Graph, URIRef
 
 from ..registry import Registry
 
+
 @dataclass
 class Context:
     """What a mapping is read against: the registry and the ontology's controlled values."""

@@ -23,8 +23,6 @@ EVENT_KINDS = ["rally", "summit", "convention", "protest", "attack", "vote", "co
 
 
 @dataclass
-
-
 class Entity:
     id: str
     type: str
@@ -40,8 +38,6 @@ class Entity:
 
 
 @dataclass
-
-
 class Registry:
     by_type: dict[str, list[Entity]]
     events: dict[str, tuple[str, str, int]]  # event id -> (date, place id, deaths): the "true" values
