@@ -10,7 +10,7 @@ from .project import generate
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=ABOUT.split("\n\n")[0])
+    ap = argparse.ArgumentParser(prog="python -m dossier.synthetic", description=ABOUT.split("\n\n")[0])
     ap.add_argument("out", type=Path, help="project folder to (re)create")
     ap.add_argument("--n", type=int, default=100, help="number of documents")
     ap.add_argument("--seed", type=int, default=0)
