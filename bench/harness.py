@@ -144,7 +144,6 @@ class Server:
     proc: subprocess.Popen
     load_seconds: float = 0.0
     rss: int = 0
-    notes: str = ""
     log: Path | None = None
     restart: Callable[[], None] | None = None  # start afresh after a query it is still working on
 

@@ -123,12 +123,3 @@ def normal_form(text: str) -> str:
         if unicodedata.is_normalized(form, text):
             return form
     return "neither NFC nor NFD"
-
-
-
-def normal_form(text: str) -> str:
-    """NFC, NFD, or 'neither NFC nor NFD' (composed or decomposed accents, or a mix)."""
-    for form in ("NFC", "NFD"):
-        if unicodedata.is_normalized(form, text):
-            return form
-    return "neither NFC nor NFD"

@@ -10,9 +10,8 @@ import json
 import re
 import tomllib
 
-import pytest
 import yaml
-from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib import Graph, Namespace, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, DCTERMS, OWL, RDF, RDFS, VOID
 

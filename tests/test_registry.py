@@ -3,8 +3,6 @@ rule (a Wikidata row per entity, neutral wording, every entity named by some doc
 
 from __future__ import annotations
 
-
-import pytest
 from rdflib import Graph
 from rdflib.namespace import OWL
 

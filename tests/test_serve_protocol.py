@@ -8,7 +8,6 @@ import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-import httpx
 import pytest
 from rdflib import Graph, Namespace
 

@@ -7,7 +7,6 @@ graph/ with a changed mapping: every answer must be 200, and the new fact must s
 from __future__ import annotations
 
 import threading
-import time
 
 import httpx
 

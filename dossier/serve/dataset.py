@@ -14,14 +14,11 @@ from importlib import metadata
 from pathlib import Path
 
 from ..graphdir import read_manifest
-from ..namespace import BASE
 
 TITLE = "Dossier"
 DESCRIPTION = ("A sourced knowledge graph of organizations, designations, events and statements built from documents; "
                "every fact cites its source document and a verbatim quote.")
 PUBLISHER = "The Dossier project"
-CODE_LICENSE = "https://spdx.org/licenses/MIT"
-HOMEPAGE = BASE
 
 
 @dataclass(frozen=True)

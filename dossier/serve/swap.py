@@ -30,7 +30,6 @@ class StoreSwitch:
         self.pool: WorkerPool | None = None
         self.handle: StoreHandle | None = None
         self.signature: tuple = ()
-        self.switches = 0
         self._failed: tuple | None = None  # a graph/ whose store could not be built: not tried again until it changes
         self._tasks: set[asyncio.Task] = set()
         self._retiring: set[WorkerPool] = set()
@@ -85,7 +84,6 @@ class StoreSwitch:
             raise
         old_pool, old_handle = self.pool, self.handle
         self.pool, self.handle, self.signature = pool, handle, now  # from here on, every new query runs on the new store
-        self.switches += 1
         log.info("graph/ changed: now serving store %s; the previous one retires when its queries are done", handle.key)
         self._retiring.add(old_pool)
         self._background(self._retire(old_pool, old_handle))
