@@ -5,9 +5,10 @@ of graph/ is decided in one place. The build writes the manifest last; it names 
 its named graph, its number of triples and its sha256, in the order a store loads them.
 
 A named graph ``https://w3id.org/dossier/graph/<name>`` is in ``graph/<name>.nq``: a source's
-graph in ``<slug>.nq``, the registry in ``entities.nq``, the ontology in ``ontology.nq``, and
-the OWL-RL inferences of each source and of the registry in ``inferred/<slug>.nq`` and
-``inferred/entities.nq``.
+graph in ``<slug>.nq``, the registry in ``entities.nq``, the curated background in
+``curated.nq``, the ontology in ``ontology.nq``, and the OWL-RL inferences of each source, of
+the registry and of the curated background in ``inferred/<slug>.nq``, ``inferred/entities.nq``
+and ``inferred/curated.nq``.
 """
 
 from __future__ import annotations

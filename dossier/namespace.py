@@ -97,6 +97,7 @@ class DOS(DefinedNamespace):
     Measures: URIRef
     Qualifiers: URIRef
     MembershipTypes: URIRef
+    CuratedMembership: URIRef
 
 
 def entity_iri(slug: str) -> URIRef:
@@ -113,7 +114,7 @@ def fact_iri(source: str, fact: str) -> URIRef:
 
 
 def graph_iri(name: str) -> URIRef:
-    """Named graph: a source's slug, 'entities', 'ontology', 'agreement', or 'inferred/<slug or entities>'."""
+    """Named graph: a source's slug, 'entities', 'curated', 'ontology', 'agreement', or 'inferred/<slug, entities or curated>'."""
     return URIRef(f"{BASE}graph/{name}")
 
 

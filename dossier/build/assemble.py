@@ -51,9 +51,12 @@ def _part(graph, triples) -> Part:
 
 
 def shared_parts(shared: Shared) -> list[Part]:
-    """The ontology, the registry and the registry's inferences, one file each."""
-    return [_part(graph_iri("ontology"), shared.ontology), _part(graph_iri("entities"), shared.registry),
-            _part(inferred_graph("entities"), sorted(shared.registry_inferred))]
+    """The ontology, the registry, the curated background and their inferences, one file each."""
+    parts = [_part(graph_iri("ontology"), shared.ontology), _part(graph_iri("entities"), shared.registry),
+             _part(inferred_graph("entities"), sorted(shared.registry_inferred))]
+    if len(shared.curated):  # a project without mappings/curated/ has no such graph
+        parts += [_part(graph_iri("curated"), shared.curated), _part(inferred_graph("curated"), sorted(shared.curated_inferred))]
+    return parts
 
 
 def _bytes(part: Part) -> bytes:
@@ -90,7 +93,7 @@ def assemble(shared: Shared, heads: list[DocResult], entries: list[tuple[Path, i
     types: Counter = Counter()
     for h in heads:
         types.update(h.types)
-    about_shared = set(shared.registry) | set(shared.registry_inferred)
+    about_shared = set(shared.registry) | set(shared.registry_inferred) | set(shared.curated) | set(shared.curated_inferred)
     for h in heads:
         about_shared.update(h.shared_asserted)
         about_shared.update(h.shared_inferred)

@@ -14,6 +14,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SKOS
 
 from ..cache import Cache, code_version, digest
+from ..curated import load_curated
 from ..entities import registry_graph
 from ..mapping import Context
 from ..namespace import BASE, DOS, OA, SCHEMA
@@ -59,6 +60,8 @@ class Shared:
     templates_key: str = ""  # where the reasoner's templates are cached
     by_subject: dict = field(default_factory=dict)  # entity -> its registry and inferred triples
     links: dict = field(default_factory=dict)  # entity -> the entities its registry triples name
+    curated: Graph = field(default_factory=Graph)  # curated background (curated.py), its own named graph
+    curated_inferred: set = field(default_factory=set)
 
 
 def shared_inputs(root: Path) -> list[Path]:
@@ -98,6 +101,7 @@ def load_shared(root: Path, cache: Cache, problems: Problems) -> Shared | None:
         concept_labels={c: str(lbl) for c, lbl in ontology.subject_objects(SKOS.prefLabel)},
     )
     egraph, elocs = registry_graph(reg, classes)
+    curated = load_curated(root, reg, ctx.concepts, problems)
     templates_key = digest(code_version(), "templates", cache.file_hash(root / "ontology" / "dossier.ttl"))
     reasoner = Reasoner(ontology, cache.load("templates", templates_key))
     reasoner.prepare(_likely_keys(ontology, egraph))
@@ -105,17 +109,19 @@ def load_shared(root: Path, cache: Cache, problems: Problems) -> Shared | None:
     cached = cache.load("registry", key)
     if cached is None:
         inferred = reasoner.infer_registry(egraph)
-        violations = validator.validate(list(egraph) + sorted(inferred))
-        cached = (inferred, locate(violations, elocs))
+        curated_inferred = reasoner.infer_registry(curated.graph) - inferred
+        violations = validator.validate(list(egraph) + sorted(inferred) + list(curated.graph) + sorted(curated_inferred))
+        cached = (inferred, curated_inferred, locate(violations, {**elocs, **curated.locations}))
         cache.store("registry", key, cached)
-    inferred, registry_problems = cached
+    inferred, curated_inferred, registry_problems = cached
     for p in registry_problems:
         problems.add(p.file, p.line, p.record, p.message)
     if reasoner.new_templates:
         cache.store("templates", templates_key, reasoner.templates)
         reasoner.new_templates.clear()
     shared = Shared(root, key, ontology, ctx, egraph, elocs, inferred, reasoner, validator,
-                    cross_document_paths(validator.shapes), templates_key)
+                    cross_document_paths(validator.shapes), templates_key,
+                    curated=curated.graph, curated_inferred=curated_inferred)
     for t in list(egraph) + sorted(inferred):
         shared.by_subject.setdefault(t[0], []).append(t)
         if isinstance(t[2], URIRef) and str(t[2]).startswith(ENTITY_PREFIX):
