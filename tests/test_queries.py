@@ -395,6 +395,15 @@ def test_offices_held_with_their_dates_and_state(store):
             "id:government-of-the-united-states") in got
 
 
+def test_prime_minister_when_canada_cut_ties_is_harper_from_curated_background(store):
+    rows = answers(store, "prime-minister-when-canada-cut-ties")
+    got = {(short(r["primeMinister"]), r["basis"], r.get("reference"), r.get("officeSource"), r["date"], short(r["source"]))
+           for r in rows}
+    # the CBC column dates the severance to September 2012; no source dates Harper's office, the
+    # curated background does (2006-02-06 to 2015-11-04), and Trudeau's (from 2015-11-04) does not overlap
+    assert got == {("id:stephen-harper", "curated", "https://en.wikipedia.org/wiki/Stephen_Harper", None, "2012-09", CBC)}
+
+
 def test_designations_by_canada_whichever_body_is_named(store):
     rows = answers(store, "designations-by-state")
     got = {(short(r["designee"]), r["status"], short(r["source"])) for r in rows}
