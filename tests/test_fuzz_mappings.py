@@ -26,6 +26,7 @@ import pytest
 from rdflib.namespace import RDF, SKOS
 
 from conftest import copy_project, run_dossier
+from dossier.curated import load_curated
 from dossier.mapping import Context, read_document
 from dossier.problems import Problems
 from dossier.registry import load_registry
@@ -237,12 +238,13 @@ def context(root: Path, ontology, classes, problems: Problems) -> Context:
 
 def read_all(root: Path, target: str, ontology, classes, clean: Context) -> list:
     """Read what the mutated file touches as the build does (a mapping against the clean registry; a
-    registry file or the link table, then the smallest mapping against it); the problems found."""
+    registry file, the curated background or the link table, then the smallest mapping against it); the problems found."""
     problems = Problems()
     if re.fullmatch(r"mappings/[^/]+\.yaml", target):
         read_document(root, root / target, clean, problems)
     else:
         ctx = context(root, ontology, classes, problems)
+        load_curated(root, ctx.registry, ctx.concepts, problems)
         smallest = min((root / "mappings").glob("*.yaml"), key=lambda p: (p.stat().st_size, p.name))
         read_document(root, smallest, ctx, problems)
     return problems.items
