@@ -6,9 +6,10 @@ its named graph, its number of triples and its sha256, in the order a store load
 
 A named graph ``https://w3id.org/dossier/graph/<name>`` is in ``graph/<name>.nq``: a source's
 graph in ``<slug>.nq``, the registry in ``entities.nq``, the curated background in
-``curated.nq``, the ontology in ``ontology.nq``, and the OWL-RL inferences of each source, of
-the registry and of the curated background in ``inferred/<slug>.nq``, ``inferred/entities.nq``
-and ``inferred/curated.nq``.
+``curated.nq``, the ontology in ``ontology.nq``, the agreement between sources in
+``agreement.nq``, and the OWL-RL inferences of each source, of the registry, of the curated
+background and of the agreement graph in ``inferred/<slug>.nq``, ``inferred/entities.nq``,
+``inferred/curated.nq`` and ``inferred/agreement.nq``.
 """
 
 from __future__ import annotations

@@ -72,6 +72,11 @@ class DOS(DefinedNamespace):
     independentSourceCount: URIRef
     consistentWith: URIRef
     statedValue: URIRef
+    FactGroup: URIRef
+    DesignationGroup: URIRef
+    QuantityGroup: URIRef
+    groupsFact: URIRef
+    valueQualifier: URIRef
     ParticipationRoles: URIRef
     DesignationTypes: URIRef
     DesignationStatuses: URIRef
@@ -114,7 +119,7 @@ def fact_iri(source: str, fact: str) -> URIRef:
 
 
 def graph_iri(name: str) -> URIRef:
-    """Named graph: a source's slug, 'entities', 'curated', 'ontology', 'agreement', or 'inferred/<slug, entities or curated>'."""
+    """Named graph: a source's slug, 'entities', 'curated', 'ontology', 'agreement', or 'inferred/<slug, entities, curated or agreement>'."""
     return URIRef(f"{BASE}graph/{name}")
 
 

@@ -25,17 +25,19 @@ from dossier.reason import Reasoner, decomposable, infer
 from dossier.validate import Validator, shacl
 
 INFERRED, ONTOLOGY, ENTITIES = graph_iri("inferred"), graph_iri("ontology"), graph_iri("entities")
-AGREEMENT = graph_iri("agreement")  # derived from the others after reasoning (dossier/agreement.py), not reasoned over
+AGREEMENT = graph_iri("agreement")  # derived from the others after reasoning (dossier/agreement.py)
+AGREEMENT_INFERRED = graph_iri("inferred/agreement")  # its own inferences, kept apart from the sources' ones
 
 
 def graphs_of(graph_dir: Path) -> dict[URIRef, Graph]:
-    """The named graphs of graph/, the inferences of every source and of the registry together as INFERRED."""
+    """The named graphs of graph/, the inferences of every source and of the registry together as INFERRED
+    (those of the agreement graph apart, as AGREEMENT_INFERRED)."""
     ds = Dataset()
     for path in quad_files(graph_dir):
         ds.parse(path, format="nquads")
     out: dict[URIRef, Graph] = {}
     for s, p, o, g in ds.quads():
-        name = INFERRED if str(g).startswith(f"{INFERRED}/") else g
+        name = g if g == AGREEMENT_INFERRED else INFERRED if str(g).startswith(f"{INFERRED}/") else g
         out.setdefault(name, Graph()).add((s, p, o))
     return out
 
@@ -49,7 +51,7 @@ def test_union_of_per_document_inferences_is_the_whole_graph_inference(built):
     ontology = built[ONTOLOGY]
     data = Graph()
     for name, g in built.items():
-        if name not in (INFERRED, ONTOLOGY, AGREEMENT):
+        if name not in (INFERRED, ONTOLOGY, AGREEMENT, AGREEMENT_INFERRED):
             for t in g:
                 data.add(t)
     whole = set(infer(ontology, data))
@@ -57,6 +59,15 @@ def test_union_of_per_document_inferences_is_the_whole_graph_inference(built):
     built_inferred = set(built[INFERRED])
     assert not (whole - built_inferred), f"missing from graph/: {sorted(whole - built_inferred)[:5]}"
     assert not (built_inferred - whole), f"not in the whole-graph closure: {sorted(built_inferred - whole)[:5]}"
+
+
+def test_the_agreement_graphs_inferences_are_its_closure_about_its_own_nodes(built):
+    """The agreement graph is reasoned over like the others: its file of inferences is owlrl's closure of it,
+    narrowed to its own nodes (what the closure says of entities and sources, their own graphs say)."""
+    own = f"{BASE}agreement/"
+    whole = {t for t in infer(built[ONTOLOGY], built[AGREEMENT]) if str(t[0]).startswith(own)}
+    assert whole, "the corpus' agreement graph yields inferences"
+    assert whole == set(built[AGREEMENT_INFERRED])
 
 
 def test_each_file_is_its_graph_serialized_and_the_manifest_says_so(built_graph):
@@ -82,13 +93,13 @@ def test_per_document_closure_matches_templates(built):
     slow.decomposable = False
     reg_inferred = fast.infer_registry(registry)
     assert reg_inferred == slow.infer_registry(registry)
-    name = sorted(n for n in built if n not in (INFERRED, ONTOLOGY, ENTITIES, AGREEMENT))[0]
+    name = sorted(n for n in built if n not in (INFERRED, ONTOLOGY, ENTITIES, AGREEMENT, AGREEMENT_INFERRED))[0]
     assert fast.infer_document(built[name], registry, reg_inferred) == slow.infer_document(built[name], registry, reg_inferred)
 
 
 def _one_document(built) -> tuple[Graph, URIRef]:
     """The registry, the smallest document and the inferences about their nodes."""
-    docs = sorted((len(g), n) for n, g in built.items() if n not in (INFERRED, ONTOLOGY, ENTITIES, AGREEMENT))
+    docs = sorted((len(g), n) for n, g in built.items() if n not in (INFERRED, ONTOLOGY, ENTITIES, AGREEMENT, AGREEMENT_INFERRED))
     name = docs[0][1]
     data = Graph()
     for t in list(built[ENTITIES]) + list(built[name]):

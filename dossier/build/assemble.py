@@ -3,7 +3,7 @@ inputs and the documents' cache entries.
 
 Each document's two files are its cache entry's bytes; the shared graphs (ontology, registry,
 the registry's inferences, and the agreement between sources, derived from every document's
-claims by agreement.py) are serialized here. So a changed document changes its own two files,
+claims by agreement.py, with its own OWL-RL inferences) are serialized here. So a changed document changes its own two files,
 the manifest and, when its claims about shared nodes changed, the agreement graph.
 The search documents (searchdocs.py) are derived from every file's bytes in one pass and written
 beside them as graph/search.jsonl, which the manifest names with its sha256.
@@ -16,9 +16,11 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import agreement, searchdocs, serialize
+from rdflib import Graph
+
+from .. import agreement, factgroups, searchdocs, serialize
 from ..graphdir import GraphFile, file_of, manifest_text
-from ..namespace import graph_iri
+from ..namespace import BASE, graph_iri
 from ..problems import InputError, Problem
 from .document import DocResult, count_type, inferred_graph
 from .plan import Shared
@@ -59,6 +61,19 @@ def shared_parts(shared: Shared) -> list[Part]:
     return parts
 
 
+def agreement_triples(shared: Shared, heads: list[DocResult]) -> tuple[list, list]:
+    """The agreement graph derived from every document's claims, and its OWL-RL inferences about its own
+    nodes, drawn by the same reasoner as the documents' (the entities it names keep theirs elsewhere)."""
+    agreed = agreement.derive((c for h in heads for c in h.claims), agreement.places_within(shared.registry),
+                              factgroups.authorities(shared.registry))
+    g = Graph()
+    for t in agreed:
+        g.add(t)
+    own = f"{BASE}agreement/"
+    inferred = sorted(t for t in shared.reasoner.infer_registry(g) if str(t[0]).startswith(own))
+    return agreed, inferred
+
+
 def _bytes(part: Part) -> bytes:
     if part.data is not None:
         return part.data
@@ -75,8 +90,8 @@ def search_part(parts: list[Part]) -> Part:
 
 def assemble(shared: Shared, heads: list[DocResult], entries: list[tuple[Path, int]]) -> Assembled:
     """Every file of graph/ with its manifest; ``entries`` gives each head's cache entry and where its bytes start."""
-    agreed = agreement.derive((c for h in heads for c in h.claims), agreement.places_within(shared.registry))
-    parts = shared_parts(shared) + [_part(agreement.AGREEMENT, agreed)]
+    agreed, agreed_inferred = agreement_triples(shared, heads)
+    parts = shared_parts(shared) + [_part(agreement.AGREEMENT, agreed), _part(inferred_graph("agreement"), agreed_inferred)]
     taken = {p.info.file: "the build" for p in parts}
     clashes = []
     for head, (path, start) in zip(heads, entries):
@@ -97,7 +112,7 @@ def assemble(shared: Shared, heads: list[DocResult], entries: list[tuple[Path, i
     for h in heads:
         about_shared.update(h.shared_asserted)
         about_shared.update(h.shared_inferred)
-    for t in [*about_shared, *agreed]:
+    for t in [*about_shared, *agreed, *agreed_inferred]:
         count_type(t, types)
     infos = [p.info for p in parts]
     search = search_part(sorted(parts, key=lambda p: p.info.file))
