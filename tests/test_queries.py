@@ -425,3 +425,16 @@ def test_unnamed_speakers_are_described_not_the_author(store):
     got = {(short(r["statement"]).split("/", 1)[1], r["speakerDescription"]) for r in rows}
     assert ("harper-spokesperson-national-post", "Harper's spokesperson") in got
     assert any(s == "unattributed-shifa-quote" for s, _ in got)
+
+
+def test_listings_and_counts_across_sources_group_canadas_mek_listing(store):
+    rows = answers(store, "listings-and-counts-across-sources")
+    mek = [r for r in rows if r["group"] == BASE + "agreement/designation/government-of-canada/mek/terrorist-listing"]
+    ended = {(short(r["source"]), r["sources"], r["independentSources"], r["disagree"])
+             for r in mek if r["property"] == BASE + "ontology#status" and r["value"].endswith("/ended")}
+    # four sources say the listing ended, each naming 'canada' (the build records the government of Canada)
+    assert ended == {(s, "4", "4", "false") for s in (CBC, ICC, CANADA_FILES, SPHERES)}
+    # the Spheres analysis also reports a call to list the MEK again: a later proposal, not a disagreement
+    assert {(short(r["source"]), r["disagree"]) for r in mek if r["value"].endswith("/proposed")} == {(SPHERES, "false")}
+    counts = {(short(r["source"]), r["value"], r.get("qualifier")) for r in rows if "/agreement/quantity/" in r["group"]}
+    assert (MEHR, "1500", "more-than") in counts
