@@ -1,14 +1,18 @@
-"""The simplest SHACL property shapes, checked in plain Python instead of by pyshacl.
+"""The simpler SHACL shapes, checked in plain Python instead of by pyshacl.
 
 pyshacl spends most of a document's validation walking its generic machinery for constraints as
 simple as "one rdfs:label" or "a value of class dos:Agent". A property shape whose path is an
 IRI or a sequence of IRIs, whose constraints are only sh:minCount, sh:maxCount, sh:class,
-sh:datatype, sh:pattern, sh:nodeKind sh:IRI and sh:minLength, and which has its own sh:message,
-(and sh:node, sh:qualifiedValueShape with counts, where the shape named is itself made of these
-and sh:or / sh:not of them; paths may be inverse) is checked here with pyshacl's semantics (value nodes, rdf:type/rdfs:subClassOf* for sh:class,
-ill-typed literals failing sh:datatype, pattern matched on the value's string). It gives one
-violation per focus node and shape, as validate.Violation keeps them. Everything else stays with
-pyshacl, and tests compare the two on every shapes example and on the corpus.
+sh:datatype, sh:pattern (with sh:flags), sh:nodeKind sh:IRI, sh:minLength and the value ranges
+(sh:minInclusive...), and which has its own sh:message, (and sh:node, sh:qualifiedValueShape with
+counts, where the shape named is itself made of these, of sh:or / sh:not of them, or of property
+shapes with such constraints; paths may be inverse) is checked here with pyshacl's semantics
+(value nodes, rdf:type/rdfs:subClassOf* for sh:class, ill-typed literals failing sh:datatype,
+pattern matched on the value's string, ranges compared as pyshacl compares literals). So are a
+node shape's own constraints on its focus node (sh:or, sh:not, sh:class...) when it has its own
+sh:message. It gives one violation per focus node and shape, as validate.Violation keeps them.
+Everything else stays with pyshacl, and tests compare the two on every shapes example and on
+the corpus.
 """
 
 from __future__ import annotations
@@ -18,14 +22,22 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 
+from pyshacl.rdfutil.compare import compare_literal
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 
 _DOC = {RDF.type, SH.message, SH.name, SH.description, RDFS.comment, RDFS.label}
-_VALUE = {SH["class"], SH.datatype, SH.pattern, SH.nodeKind, SH.minLength, SH.node, SH["or"], SH["not"]} | _DOC
-_SIMPLE = {SH.path, SH.minCount, SH.maxCount, SH.qualifiedValueShape, SH.qualifiedMinCount, SH.qualifiedMaxCount} | _VALUE
+#: The value ranges, each with what pyshacl's comparison of a value with the bound must give.
+_RANGES = {SH.minInclusive: lambda c: c >= 0, SH.minExclusive: lambda c: c > 0,
+           SH.maxInclusive: lambda c: c <= 0, SH.maxExclusive: lambda c: c < 0}
+_VALUE = {SH["class"], SH.datatype, SH.pattern, SH.flags, SH.nodeKind, SH.minLength, SH.node, SH["or"],
+          SH["not"]} | set(_RANGES) | _DOC
+_COUNTS = {SH.path, SH.minCount, SH.maxCount}
+_SIMPLE = _COUNTS | {SH.qualifiedValueShape, SH.qualifiedMinCount, SH.qualifiedMaxCount} | _VALUE
 _NODE_OK = {RDF.type, SH.targetClass, SH.property, SH.sparql, SH.message, SH.name, SH.description, RDFS.comment,
             RDFS.label, SH["or"], SH["not"], SH["and"], SH.xone}
+#: What a node shape may hold beside the constraints on its focus node that this module checks.
+_NODE_FRAME = {SH.targetClass, SH.property, SH.sparql}
 #: Predicates through which one shape is used inside another: such shapes stay whole with pyshacl.
 REFERENCING = {SH.node, SH["not"], SH["and"], SH["or"], SH.xone, SH.qualifiedValueShape, RDF.first}
 _PYTHON_TYPES = {XSD.string: (str, bytes), RDF.langString: (str, bytes), XSD.integer: (int,), XSD.float: (float,),
@@ -79,7 +91,30 @@ def compile_checks(shapes: Graph) -> list[PropertyCheck]:
             check = _compile(shapes, node, ps, referenced)
             if check is not None:
                 out.append(check)
+        check = _compile_node(shapes, node)
+        if check is not None:
+            out.append(check)
     return out
+
+
+def node_constraints(shapes: Graph, node) -> list[tuple]:
+    """A node shape's own constraints on its focus node: its triples with a constraint parameter."""
+    return sorted((t for t in shapes.triples((node, None, None)) if t[1] in _VALUE - _DOC), key=str)
+
+
+def _compile_node(g: Graph, node: URIRef) -> "PropertyCheck | None":
+    """The check of a node shape's own constraints (path: the focus node itself), if it has some."""
+    messages = list(g.objects(node, SH.message))
+    if not node_constraints(g, node) or not messages \
+            or not all(isinstance(m, Literal) and "{" not in str(m) for m in messages):
+        return None
+    try:
+        value = _value_test(g, node, 0, _NODE_FRAME | _VALUE)
+    except _Unsupported:
+        return None
+    return PropertyCheck(node_shape=node, shape=node, name=path_text(g, node), path=(), path_text="",
+                         message="; ".join(sorted(str(m) for m in messages)), min_count=None, max_count=None,
+                         value=value, qualified=None)
 
 
 def _steps(g: Graph, path) -> tuple | None:
@@ -108,35 +143,69 @@ class _Unsupported(Exception):
 
 @dataclass(frozen=True)
 class ValueTest:
-    """The constraints one value must satisfy (a property shape's, or a shape's given by sh:node, sh:or, sh:not)."""
+    """The constraints one value must satisfy (a property shape's, or a shape's given by sh:node, sh:or, sh:not).
+
+    With a ``path`` (a property shape inside sh:node, sh:or or sh:not), the value is the focus node
+    of that shape: its values along the path are counted and must each satisfy the constraints.
+    """
 
     classes: tuple = ()
     datatype: URIRef | None = None
     pattern: re.Pattern | None = None
     iri_only: bool = False
     min_length: int | None = None
+    ranges: tuple = ()  # (bound, test of pyshacl's comparison) per sh:minInclusive...
     all_of: tuple = ()  # ValueTests (sh:node)
     any_of: tuple = ()  # ValueTests (sh:or)
     none_of: tuple = ()  # ValueTests (sh:not)
+    path: tuple | None = None  # (IRI, inverse?) steps
+    min_count: int | None = None
+    max_count: int | None = None
 
 
-def _value_test(g: Graph, shape, depth: int = 0) -> ValueTest:
-    if depth > 8 or any(p not in (_VALUE if depth else _SIMPLE) for p, _ in g.predicate_objects(shape)):
+def _value_test(g: Graph, shape, depth: int = 0, allowed: set | None = None) -> ValueTest:
+    nested_path = depth > 0 and (shape, SH.path, None) in g
+    allowed = allowed or ((_VALUE | _COUNTS) if nested_path else _VALUE if depth else _SIMPLE)
+    if depth > 8 or any(p not in allowed for p, _ in g.predicate_objects(shape)):
         raise _Unsupported
     if g.value(shape, SH.deactivated) is not None or (depth and (shape, SH.property, None) in g):
         raise _Unsupported
     kind = _one(g, shape, SH.nodeKind)
     if kind not in (None, SH.IRI) or len(list(g.objects(shape, SH["or"]))) > 1:
         raise _Unsupported
-    pattern, length = _one(g, shape, SH.pattern), _one(g, shape, SH.minLength)
+    pattern, length, flags = _one(g, shape, SH.pattern), _one(g, shape, SH.minLength), _one(g, shape, SH.flags)
+    ranges = []
+    for p, accept in _RANGES.items():
+        for bound in sorted(g.objects(shape, p), key=str):
+            if not isinstance(bound, Literal):
+                raise _Unsupported
+            ranges.append((bound, accept))
+    path, min_count, max_count = None, None, None
+    if nested_path:
+        path = _steps(g, g.value(shape, SH.path))
+        if path is None:
+            raise _Unsupported
+        low, high = _one(g, shape, SH.minCount), _one(g, shape, SH.maxCount)
+        min_count, max_count = (int(low) if low is not None else None), (int(high) if high is not None else None)
     return ValueTest(
         classes=tuple(sorted(g.objects(shape, SH["class"]), key=str)),
-        datatype=_one(g, shape, SH.datatype), pattern=re.compile(str(pattern)) if pattern is not None else None,
-        iri_only=kind is not None, min_length=int(length) if length is not None else None,
+        datatype=_one(g, shape, SH.datatype), pattern=_pattern(pattern, flags),
+        iri_only=kind is not None, min_length=int(length) if length is not None else None, ranges=tuple(ranges),
         all_of=tuple(_value_test(g, s, depth + 1) for s in sorted(g.objects(shape, SH.node), key=str)),
         any_of=tuple(_value_test(g, s, depth + 1) for lst in g.objects(shape, SH["or"]) for s in g.items(lst)),
         none_of=tuple(_value_test(g, s, depth + 1) for s in g.objects(shape, SH["not"])),
+        path=path, min_count=min_count, max_count=max_count,
     )
+
+
+def _pattern(pattern, flags) -> re.Pattern | None:
+    """sh:pattern compiled as pyshacl compiles it: of sh:flags, only "i" and "m" count."""
+    if pattern is None:
+        return None
+    if flags is not None and not isinstance(flags, Literal):
+        raise _Unsupported
+    text = str(flags.value if flags is not None else "").lower()
+    return re.compile(str(pattern), (re.I if "i" in text else 0) | (re.M if "m" in text else 0))
 
 
 def _compile(g: Graph, node: URIRef, ps, referenced: set) -> PropertyCheck | None:
@@ -243,6 +312,16 @@ def failing(check: PropertyCheck, index: Index, node) -> bool:
 
 def conforms(test: ValueTest, index: Index, v) -> bool:
     """Whether value ``v`` satisfies ``test``."""
+    if test.path is not None:
+        values = index.values(v, test.path)
+        if (test.min_count is not None and len(values) < test.min_count) \
+                or (test.max_count is not None and len(values) > test.max_count):
+            return False
+        return all(_satisfies(test, index, x) for x in values)
+    return _satisfies(test, index, v)
+
+
+def _satisfies(test: ValueTest, index: Index, v) -> bool:
     if any(isinstance(v, Literal) or not index.is_a(v, c) for c in test.classes):
         return False
     if test.datatype is not None and not _has_datatype(v, test.datatype):
@@ -252,6 +331,8 @@ def conforms(test: ValueTest, index: Index, v) -> bool:
     if test.pattern is not None and (isinstance(v, BNode) or not test.pattern.search(_string(v))):
         return False
     if test.min_length is not None and (isinstance(v, BNode) or len(_string(v)) < test.min_length):
+        return False
+    if not all(_in_range(v, bound, accept) for bound, accept in test.ranges):
         return False
     if not all(conforms(t, index, v) for t in test.all_of):
         return False
@@ -276,6 +357,16 @@ def _has_datatype(v, datatype) -> bool:
     if kinds is None:
         return True
     return isinstance(v.value, kinds)
+
+
+def _in_range(v, bound: Literal, accept) -> bool:
+    """pyshacl's value range test: only a literal compares, and never a string with a non-string."""
+    if not isinstance(v, Literal) or isinstance(v.value, str) != isinstance(bound.value, str):
+        return False
+    try:
+        return accept(compare_literal(v, bound))
+    except (TypeError, NotImplementedError):
+        return False
 
 
 def _string(v) -> str:

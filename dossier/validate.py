@@ -28,7 +28,7 @@ from pyshacl import validate as shacl_validate
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 from .problems import Problem
-from .shapecheck import Index, compile_checks, failing, path_text
+from .shapecheck import Index, compile_checks, failing, node_constraints, path_text
 from .serialize import triples_to_oxigraph
 from .turtle import parse_turtle
 
@@ -104,14 +104,15 @@ class Validator:
         self.compiled = compile_checks(self.shapes)
         self.core, self.uncompiled = Graph(), Graph()  # for pyshacl: all but what runs elsewhere
         in_sparql = {(c.shape, SH.sparql, c.constraint) for c in self.checks}
-        in_python = {(c.node_shape, SH.property, c.shape) for c in self.compiled}
+        in_python = {(c.node_shape, SH.property, c.shape) for c in self.compiled if c.shape != c.node_shape}
+        in_python |= {t for c in self.compiled if c.shape == c.node_shape for t in node_constraints(self.shapes, c.shape)}
         for t in self.shapes:
             if t not in in_sparql:
                 self.uncompiled.add(t)
                 if t not in in_python:
                     self.core.add(t)
         self._ontology_index = Index(ontology)
-        self._core_classes = _target_classes(self.core)
+        self.core_classes = _target_classes(self.core)  # whose instances pyshacl must check (None: any node)
         self._ontology_ox = triples_to_oxigraph(ontology)
 
     def _sparql_check(self, shape, constraint) -> _SparqlCheck | None:
@@ -157,7 +158,7 @@ class Validator:
             found = _pyshacl(_union(data, self.ontology), self.uncompiled, self.shapes, str(self.path))
         else:
             found = self._run_compiled(index, only)
-            if self._may_target(self._core_classes, index, only):
+            if self._may_target(self.core_classes, index, only):
                 found += _pyshacl(_union(data, self.ontology), self.core, self.shapes, str(self.path))
         checks = [c for c in self.checks if self._may_target(_target_classes_of(c.targets), index, only)]
         if checks:
@@ -226,14 +227,23 @@ class Validator:
         return out
 
 
+#: A shape's triples that check nothing: with only these beside its targets, it can find no violation.
+_NOT_CONSTRAINTS = {RDF.type, SH.message, SH.name, SH.description, RDFS.comment, RDFS.label, SH.target, *_TARGETS}
+
+
 def _target_classes(shapes: Graph) -> set | None:
-    """The classes the shapes' targets name, or None when a shape targets nodes otherwise."""
+    """The classes the targets of the shapes with something to check name, or None when such a
+    shape targets nodes otherwise."""
     classes = set()
-    for s, p, o in shapes:
-        if p == SH.targetClass:
-            classes.add(o)
-        elif p in _TARGETS or p == SH.target or (p == RDF.type and o in (RDFS.Class, OWL.Class)):
+    for s in sorted(set(shapes.subjects()), key=str):
+        predicates = set(shapes.predicates(s, None))
+        targets = predicates & {SH.target, *_TARGETS}
+        implicit = (s, RDF.type, RDFS.Class) in shapes or (s, RDF.type, OWL.Class) in shapes
+        if (not targets and not implicit) or predicates <= _NOT_CONSTRAINTS:
+            continue
+        if implicit or targets != {SH.targetClass}:
             return None
+        classes.update(shapes.objects(s, SH.targetClass))
     return classes
 
 

@@ -48,6 +48,65 @@ def test_the_fast_path_is_taken(validator, ontology):
     assert Reasoner(ontology).decomposable
 
 
+def test_no_shape_needs_pyshacl_per_document(validator):
+    """Every shape is checked in Python or in Oxigraph, so the build never runs pyshacl on a document.
+
+    A shape using a constraint shapecheck.py does not know names its classes here: teach
+    shapecheck.py the constraint (with an example in test_edge_values_give_the_same_violations).
+    """
+    assert validator.core_classes == set(), sorted(validator.core_classes or ["a shape with another kind of target"])
+    node_level = {c.name for c in validator.compiled if not c.path}
+    assert {"EntityShape", "PersonShape", "LegislationShape"} <= node_level, node_level
+
+
+def _edit(example: str, change):
+    def run():
+        g = parse_turtle(DATA / "valid" / f"{example}.ttl", f"tests/data/valid/{example}.ttl")
+        change(g)
+        return g
+    return run
+
+
+def _node(g: Graph, cls) -> URIRef:
+    return sorted(g.subjects(RDF.type, cls), key=str)[0]
+
+
+def _set(cls, p, value):
+    return lambda g: g.set((_node(g, cls), p, value))
+
+
+_LEGISLATION_TOO = DOS.Legislation
+#: Values at and past the edges of what shapecheck.py checks itself: value ranges (pyshacl's
+#: comparison: ill-typed, string and other-typed literals, IRIs), sh:flags, a node shape's own
+#: sh:or of property shapes, and sh:not with a class reached through rdfs:subClassOf.
+EDGES = {
+    "value-negative": _edit("Quantity", _set(DOS.Quantity, SCHEMA.value, Literal(-1))),
+    "value-zero": _edit("Quantity", _set(DOS.Quantity, SCHEMA.value, Literal(0))),
+    "value-ill-typed": _edit("Quantity", _set(DOS.Quantity, SCHEMA.value, Literal("twelve", datatype=XSD.integer))),
+    "value-plain-string": _edit("Quantity", _set(DOS.Quantity, SCHEMA.value, Literal("12"))),
+    "value-decimal": _edit("Quantity", _set(DOS.Quantity, SCHEMA.value, Literal("0.5", datatype=XSD.decimal))),
+    "value-iri": _edit("Quantity", _set(DOS.Quantity, SCHEMA.value, DOS.Quantity)),
+    "language-upper-case": _edit("Source", _set(DOS.Source, SCHEMA.inLanguage, Literal("PT-br"))),
+    "language-underscore": _edit("Source", _set(DOS.Source, SCHEMA.inLanguage, Literal("pt_BR"))),
+    "language-tagged": _edit("Source", _set(DOS.Source, SCHEMA.inLanguage, Literal("pt", lang="en"))),
+    "entity-neither-link-nor-status": _edit("Entity", lambda g: g.remove((None, DOS.wikidataStatus, None))),
+    "entity-literal-link": _edit("Entity", _set(DOS.Person, SKOS.exactMatch, Literal("Q1"))),
+    "entity-both": _edit("Entity", _set(DOS.Organization, DOS.wikidataStatus, Literal("also a status"))),
+    "person-and-agent-subclass": _edit("Entity", lambda g: g.add((_node(g, DOS.Person), RDF.type, DOS.Organization))),
+    "legislation-a-person": _edit("Legislation", lambda g: g.add((_node(g, _LEGISLATION_TOO), RDF.type, DOS.Person))),
+    "legislation-a-literal-type": _edit("Legislation", lambda g: g.add((_node(g, _LEGISLATION_TOO), RDF.type, Literal("x")))),
+}
+
+
+@pytest.mark.parametrize("edge", sorted(EDGES))
+def test_edge_values_give_the_same_violations(edge, validator):
+    triples = list(EDGES[edge]())
+    subjects = {s for s, _, _ in triples if isinstance(s, URIRef)}
+    reference = reference_violations(validator, triples, subjects)
+    assert validator.validate(triples, subjects) == reference
+    assert validator.validate(triples) == reference_violations(validator, triples)
+
+
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_same_violations_and_inferences_on_each_shapes_example(example, validator, ontology):
     data = parse_turtle(example, example.relative_to(ROOT).as_posix())
