@@ -27,12 +27,13 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from fractions import Fraction
+from functools import lru_cache
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
 from . import factgroups
-from .dates import DateError, PartialDate, definitely_before, parse_date
+from .dates import DateError, PartialDate, parse_date
 from .namespace import BASE, DOS, OA, SCHEMA, graph_iri, slug_of
 
 AGREEMENT = graph_iri("agreement")
@@ -111,11 +112,14 @@ def places_within(triples: Iterable[tuple]) -> dict:
     return factgroups.ancestors(parent)
 
 
-def _published(x: str) -> PartialDate | None:
+@lru_cache(maxsize=4096)
+def _days(published: str) -> tuple | None:
+    """The first and last day a publication date may denote; None when the source gives none."""
     try:
-        return parse_date(x)
+        d = parse_date(published)
     except DateError:
         return None
+    return d.first, d.last
 
 
 def statuses_agree(a, b, xs: list[Claim], ys: list[Claim]) -> bool:
@@ -128,12 +132,22 @@ def statuses_agree(a, b, xs: list[Claim], ys: list[Claim]) -> bool:
     """
     if a == b or not {factgroups.notation(a), factgroups.notation(b)} <= _EXCLUSIVE_STATUSES:
         return True
-    for x in xs:
-        for y in ys:
-            dx, dy = _published(x.published), _published(y.published)
-            if dx is None or dy is None or not (definitely_before(dx, dy) or definitely_before(dy, dx)):
-                return False
-    return True
+    return not _overlap({_days(x.published) for x in xs}, {_days(y.published) for y in ys})
+
+
+def _overlap(xs: set, ys: set) -> bool:
+    """Whether an interval of ``xs`` and one of ``ys`` share a day (None, an unknown date, shares every day).
+
+    One sweep in order of first day, so thousands of sources on each side cost no more than sorting them.
+    """
+    if None in xs or None in ys:
+        return True
+    reach: list = [None, None]  # the latest last day seen so far on each side
+    for first, last, side in sorted([(f, l, 0) for f, l in xs] + [(f, l, 1) for f, l in ys]):
+        if reach[1 - side] is not None and reach[1 - side] >= first:
+            return True
+        reach[side] = last if reach[side] is None else max(reach[side], last)
+    return False
 
 
 def number_range(value, qualifier) -> tuple[float, float]:

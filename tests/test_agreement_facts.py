@@ -155,3 +155,15 @@ def test_statuses_as_of_each_source(a, pa, b, pb, agree):
     group = ("designation", entity_iri("government-of-x"), entity_iri("y"), kind)
     stated = [(URIRef(BASE + "ontology/status/" + a), "", "one", pa), (URIRef(BASE + "ontology/status/" + b), "", "two", pb)]
     assert _disagree(derive(_claims(DOS.status, stated, group))) is not agree
+
+
+def test_statuses_of_thousands_of_sources():
+    """Thousands of sources on each side: in force as of 2001 to 2010, ended as of 2012 to 2020, then one
+    more source saying 'in force' as of 2015, which no other date orders against the 'ended' ones of 2015."""
+    kind = URIRef(BASE + "ontology/designation/terrorist-listing")
+    group = ("designation", entity_iri("government-of-x"), entity_iri("y"), kind)
+    in_force, ended = URIRef(BASE + "ontology/status/in-force"), URIRef(BASE + "ontology/status/ended")
+    stated = [(in_force, "", f"a{i}", str(2001 + i % 10)) for i in range(3000)]
+    stated += [(ended, "", f"b{i}", str(2012 + i % 9)) for i in range(3000)]
+    assert not _disagree(derive(_claims(DOS.status, stated, group)))
+    assert _disagree(derive(_claims(DOS.status, stated + [(in_force, "", "c", "2015-05")], group)))
