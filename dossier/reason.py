@@ -48,6 +48,8 @@ _SCHEMA_TYPES = {
     OWL.SymmetricProperty, OWL.Restriction, OWL.Ontology, RDFS.Datatype,
 } | JOINING
 
+_TYPE = RDF.type  # (rdflib's namespace attributes are slow to look up in a loop)
+
 _X = URIRef(BASE + "reasoner-placeholder/subject")
 _Y = URIRef(BASE + "reasoner-placeholder/object")
 
@@ -81,7 +83,7 @@ def _keep(t) -> bool:
 
 
 def _is_instance(term) -> bool:
-    return isinstance(term, URIRef) and str(term).startswith(BASE) and not str(term).startswith(_ONTOLOGY_PREFIX)
+    return isinstance(term, URIRef) and term.startswith(BASE) and not term.startswith(_ONTOLOGY_PREFIX)
 
 
 def decomposable(ontology: Graph) -> bool:
@@ -91,7 +93,7 @@ def decomposable(ontology: Graph) -> bool:
 
 def is_schema_triple(t) -> bool:
     _, p, o = t
-    return p in _SCHEMA_PREDICATES or (p == RDF.type and o in _SCHEMA_TYPES)
+    return p in _SCHEMA_PREDICATES or (p == _TYPE and o in _SCHEMA_TYPES)
 
 
 class Reasoner:
@@ -102,11 +104,14 @@ class Reasoner:
         self.decomposable = decomposable(ontology)
         self.templates: dict[tuple, tuple] = dict(templates or {})
         self.new_templates: dict[tuple, tuple] = {}
+        self._ontology = frozenset(ontology)
+        self._steps: dict[tuple, tuple] = {}  # template key -> its entries, ready to fill in (_fill)
+        self._registry: tuple = (None, frozenset())  # (registry graph, its triples as a set)
 
     @staticmethod
     def key(t) -> tuple:
         _, p, o = t
-        return ("type", o) if p == RDF.type else ("property", p)
+        return ("type", o) if p == _TYPE else ("property", p)
 
     def prepare(self, keys: Iterable[tuple]) -> None:
         """Ask owlrl, in one closure, what one triple of each missing kind entails."""
@@ -140,15 +145,26 @@ class Reasoner:
     def infer_triples(self, triples: Iterable[tuple], asserted) -> set:
         """The filtered inferences of ``triples`` not in ``asserted`` (a graph or set) nor the ontology."""
         triples = list(triples)
-        self.prepare(self.key(t) for t in triples)
+        keys = [self.key(t) for t in triples]
+        self.prepare(keys)
+        asserted = asserted if isinstance(asserted, (set, frozenset)) else set(asserted)
         out = set()
-        for t in triples:
-            s, _, o = t
-            for role, p, obj in self.templates[self.key(t)]:
-                subj = s if role == "s" else o
-                obj = s if obj == "s" else o if obj == "o" else obj
+        for (s, _, o), key in zip(triples, keys):
+            steps = self._steps.get(key)
+            if steps is None:
+                steps = self._steps[key] = _fill(self.templates[key])
+            for from_subject, p, obj, reflexive in steps:
+                subj = s if from_subject else o
+                if not _is_instance(subj):
+                    continue
+                if obj is _SUBJECT or obj is _OBJECT:
+                    obj = s if obj is _SUBJECT else o
+                    if isinstance(obj, BNode) or (p == _TYPE and obj in _UNINFORMATIVE_TYPES):
+                        continue
+                if reflexive and subj == obj:
+                    continue
                 new = (subj, p, obj)
-                if _keep(new) and new not in asserted and new not in self.ontology:
+                if new not in asserted and new not in self._ontology:
                     out.add(new)
         return out
 
@@ -158,15 +174,40 @@ class Reasoner:
             return self.infer_triples(registry, registry)
         return set(infer(self.ontology, registry))
 
-    def infer_document(self, doc: Graph, registry: Graph, registry_inferred: set) -> set:
-        """What one document adds to the inferences (those of the registry left out)."""
-        if self.decomposable and not any(is_schema_triple(t) for t in doc):
-            found = self.infer_triples(doc, doc)
+    def infer_document(self, doc: Iterable, registry: Graph, registry_inferred: set) -> set:
+        """What one document (its graph or triples) adds to the inferences (those of the registry left out)."""
+        asserted = doc if isinstance(doc, (set, frozenset)) else set(doc)
+        if self.decomposable and not any(is_schema_triple(t) for t in asserted):
+            found = self.infer_triples(asserted, asserted)
         else:
             both = Graph()
             for t in registry:
                 both.add(t)
-            for t in doc:
+            for t in asserted:
                 both.add(t)
-            found = {t for t in infer(self.ontology, both) if t not in doc}
+            found = {t for t in infer(self.ontology, both) if t not in asserted}
+        registry = self._triples_of(registry)
         return {t for t in found if t not in registry_inferred and t not in registry}
+
+    def _triples_of(self, registry) -> frozenset:
+        """The registry's triples as a set, made once: every document of a build is read against the same registry."""
+        if isinstance(registry, (set, frozenset)):
+            return registry
+        if self._registry[0] is not registry or len(self._registry[1]) != len(registry):
+            self._registry = (registry, frozenset(registry))
+        return self._registry[1]
+
+
+_SUBJECT, _OBJECT = "s", "o"  # a template's placeholders, filled in with a data triple's subject and object
+
+
+def _fill(template: tuple) -> tuple:
+    """A template's entries as (from the subject?, predicate, object or placeholder, reflexive predicate?),
+    without those the filter (_keep) always drops."""
+    out = []
+    for role, p, obj in template:
+        constant = type(obj) is not str
+        if constant and (isinstance(obj, BNode) or (p == _TYPE and obj in _UNINFORMATIVE_TYPES)):
+            continue
+        out.append((role == "s", p, obj if constant else (_SUBJECT if obj == "s" else _OBJECT), p in _REFLEXIVE))
+    return tuple(out)

@@ -36,6 +36,7 @@ _COUNTS = {SH.path, SH.minCount, SH.maxCount}
 _SIMPLE = _COUNTS | {SH.qualifiedValueShape, SH.qualifiedMinCount, SH.qualifiedMaxCount} | _VALUE
 _NODE_OK = {RDF.type, SH.targetClass, SH.property, SH.sparql, SH.message, SH.name, SH.description, RDFS.comment,
             RDFS.label, SH["or"], SH["not"], SH["and"], SH.xone}
+_TYPE, _SUBCLASS = RDF.type, RDFS.subClassOf  # (rdflib's namespace attributes are slow to look up in a loop)
 #: What a node shape may hold beside the constraints on its focus node that this module checks.
 _NODE_FRAME = {SH.targetClass, SH.property, SH.sparql}
 #: Predicates through which one shape is used inside another: such shapes stay whole with pyshacl.
@@ -251,9 +252,9 @@ class Index:
         for s, p, o in triples:
             self.out.setdefault((s, p), set()).add(o)
             self.inn.setdefault((o, p), set()).add(s)
-            if p == RDF.type:
+            if p == _TYPE:
                 self.types.setdefault(s, set()).add(o)
-            elif p == RDFS.subClassOf:
+            elif p == _SUBCLASS:
                 self.supers.setdefault(s, set()).add(o)
         self._closure: dict = {}
         self._instances: dict | None = None

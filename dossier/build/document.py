@@ -51,8 +51,11 @@ class DocResult:
     entities: list  # the registry entity IRIs its own graph names (build/usage.py)
 
 
+_TYPE = RDF.type  # (rdflib's namespace attributes are slow to look up in a loop)
+
+
 def count_type(t, types: Counter) -> None:
-    if t[1] == RDF.type and _CLASS_MARK in str(t[2]):
+    if t[1] == _TYPE and _CLASS_MARK in str(t[2]):
         types[str(t[2]).rsplit("#", 1)[-1]] += 1
 
 
@@ -63,8 +66,9 @@ def process_document(shared: Shared, path: Path) -> tuple[DocResult | None, byte
     if doc is None:
         return None, b"", sorted(set(problems.items))
     own = owner(doc.slug)
-    inferred = shared.reasoner.infer_document(doc.graph, shared.registry, shared.registry_inferred)
-    data = list(doc.graph) + sorted(inferred)
+    asserted = list(doc.graph)  # (iterating an rdflib Graph is slow: once)
+    inferred = list(shared.reasoner.infer_document(asserted, shared.registry, shared.registry_inferred))
+    data = asserted + inferred  # in no particular order: what is made of it is sorted
     checked, focus = validation_input(shared, data, own)
     violations = shared.validator.validate(checked, focus)
     if violations:
@@ -75,16 +79,16 @@ def process_document(shared: Shared, path: Path) -> tuple[DocResult | None, byte
         if own(t[0]):
             count_type(t, types)
     blob, parts = bytearray(), []
-    for graph, triples in ((graph_iri(doc.slug), list(doc.graph)), (inferred_graph(doc.slug), sorted(inferred))):
+    for graph, triples in ((graph_iri(doc.slug), asserted), (inferred_graph(doc.slug), inferred)):
         text = serialize.nquads(graph, triples)
         parts.append((str(graph), text.count(b"\n"), hashlib.sha256(text).hexdigest(), len(blob), len(text)))
         blob += text
     result = DocResult(
         slug=doc.slug, file=path.relative_to(shared.root).as_posix(), counts=dict(doc.counts), parts=parts,
-        shared_asserted=sorted(t for t in doc.graph if not own(t[0])),
+        shared_asserted=sorted(t for t in asserted if not own(t[0])),
         shared_inferred=sorted(t for t in inferred if not own(t[0])), types=dict(types),
         claims=agreement.document_claims(doc.graph),
-        entities=sorted({x for t in doc.graph for x in (t[0], t[2])
+        entities=sorted({x for t in asserted for x in (t[0], t[2])
                          if isinstance(x, URIRef) and str(x).startswith(ENTITY_PREFIX)}),
     )
     return result, bytes(blob), []

@@ -26,7 +26,7 @@ class Mapper(Values, Evidence):
 
     def __init__(self, root: Path, display: str, path: Path, ctx: Context, problems: Problems):
         self.root, self.file, self.path, self.ctx, self.problems = root, display, path, ctx, problems
-        self.g = Graph()
+        self.g = Graph(store="SimpleMemory")  # rdflib's store without named graphs: twice as fast to fill and read
         self.locations: dict[URIRef, tuple[str, int]] = {}
         self.counts: dict[str, int] = {name: 0 for name in SECTIONS}
         self.ids: dict[str, tuple[str, int]] = {}  # record id -> (section, line)
