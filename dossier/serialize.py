@@ -63,3 +63,14 @@ def nquads(graph: URIRef, triples: Iterable[tuple]) -> bytes:
         return b""
     lines = ox.serialize(quads, format=ox.RdfFormat.N_QUADS).splitlines(keepends=True)
     return b"".join(sorted(set(lines)))
+
+
+def ntriples(triples: Iterable[tuple]) -> bytes:
+    """``triples`` as N-Triples, in no particular order (for loading into a store, not for output)."""
+    return ox.serialize(triples_to_oxigraph(triples), format=ox.RdfFormat.N_TRIPLES) if triples else b""
+
+
+def as_ntriples(text: bytes, graph: URIRef) -> bytes:
+    """The lines nquads() wrote for ``graph`` as N-Triples: each line's graph name dropped (a line
+    ends with it, and a literal's line breaks are escaped, so only line ends match)."""
+    return text.replace(b" <" + str(graph).encode() + b"> .\n", b" .\n")

@@ -68,19 +68,16 @@ def process_document(shared: Shared, path: Path) -> tuple[DocResult | None, byte
     own = owner(doc.slug)
     asserted = list(doc.graph)  # (iterating an rdflib Graph is slow: once)
     inferred = list(shared.reasoner.infer_document(asserted, shared.registry, shared.registry_inferred))
-    data = asserted + inferred  # in no particular order: what is made of it is sorted
-    checked, focus = validation_input(shared, data, own)
-    violations = shared.validator.validate(checked, focus)
+    violations, texts = check_document(shared, doc.slug, asserted, inferred)
     if violations:
         return None, b"", locate(violations, {**shared.registry_locations, **doc.locations})
 
     types: Counter = Counter()
-    for t in data:
+    for t in asserted + inferred:
         if own(t[0]):
             count_type(t, types)
     blob, parts = bytearray(), []
-    for graph, triples in ((graph_iri(doc.slug), asserted), (inferred_graph(doc.slug), inferred)):
-        text = serialize.nquads(graph, triples)
+    for graph, text in texts:
         parts.append((str(graph), text.count(b"\n"), hashlib.sha256(text).hexdigest(), len(blob), len(text)))
         blob += text
     result = DocResult(
@@ -94,9 +91,29 @@ def process_document(shared: Shared, path: Path) -> tuple[DocResult | None, byte
     return result, bytes(blob), []
 
 
+def check_document(shared: Shared, slug: str, asserted: list, inferred: list) -> tuple[list, list]:
+    """A document's violations, and its two graph files: (graph IRI, sorted N-Quads) of what it
+    says and of its inferences. The SPARQL constraints' store is loaded from those same lines."""
+    texts = [(graph, serialize.nquads(graph, triples))
+             for graph, triples in ((graph_iri(slug), asserted), (inferred_graph(slug), inferred))]
+    data = asserted + inferred  # in no particular order: what is made of it is sorted
+    checked, focus, named = _validation_input(shared, data, owner(slug))
+    lines = [serialize.as_ntriples(text, graph) for graph, text in texts]
+    for e in named:
+        if e not in shared.lines:
+            shared.lines[e] = serialize.ntriples(shared.by_subject.get(e, ()))
+        lines.append(shared.lines[e])
+    return shared.validator.validate(checked, focus, b"".join(lines)), texts
+
+
 def validation_input(shared: Shared, data: list, own) -> tuple[list, set]:
     """What a document is validated on: its triples and inferences, with the registry entities it
     names (and those they name); and its focus nodes, the subjects of its triples and its own nodes."""
+    checked, focus, _ = _validation_input(shared, data, own)
+    return checked, focus
+
+
+def _validation_input(shared: Shared, data: list, own) -> tuple[list, set, list]:
     named = {x for t in data for x in (t[0], t[2]) if isinstance(x, URIRef) and str(x).startswith(ENTITY_PREFIX)}
     todo = list(named)
     while todo:
@@ -104,8 +121,9 @@ def validation_input(shared: Shared, data: list, own) -> tuple[list, set]:
             if e not in named:
                 named.add(e)
                 todo.append(e)
-    context = [t for e in sorted(named) for t in shared.by_subject.get(e, ())]
-    return data + context, {t[0] for t in data} | {t[2] for t in data if own(t[2])}
+    named = sorted(named)
+    context = [t for e in named for t in shared.by_subject.get(e, ())]
+    return data + context, {t[0] for t in data} | {t[2] for t in data if own(t[2])}, named
 
 
 def owner(slug: str):

@@ -17,7 +17,7 @@ from ..mapping import read_document
 from ..problems import Problems
 from ..reason import infer
 from ..validate import Validator, Violation, shacl
-from .document import owner, validation_input
+from .document import check_document, owner, validation_input
 from .plan import Shared
 
 
@@ -51,8 +51,8 @@ def compare_document(shared: Shared, path: Path, change: Callable[[Graph], None]
     reference = {t for t in infer(shared.ontology, both) if t not in doc.graph}
     reference = {t for t in reference if t not in shared.registry_inferred and t not in shared.registry}
     checked, focus = validation_input(shared, list(doc.graph) + sorted(fast), owner(doc.slug))
-    return Comparison(fast, reference, shared.validator.validate(checked, focus),
-                      reference_violations(shared.validator, checked, focus))
+    violations, _ = check_document(shared, doc.slug, list(doc.graph), sorted(fast))  # as the build validates
+    return Comparison(fast, reference, violations, reference_violations(shared.validator, checked, focus))
 
 
 def _graph(triples) -> Graph:

@@ -60,6 +60,7 @@ class Shared:
     templates_key: str = ""  # where the reasoner's templates are cached
     by_subject: dict = field(default_factory=dict)  # entity -> its registry and inferred triples
     links: dict = field(default_factory=dict)  # entity -> the entities its registry triples name
+    lines: dict = field(default_factory=dict)  # entity -> its by_subject triples as N-Triples, made when first needed
     curated: Graph = field(default_factory=Graph)  # curated background (curated.py), its own named graph
     curated_inferred: set = field(default_factory=set)
 
