@@ -11,6 +11,14 @@ from ..records import Field
 
 CONTEXT = 32  # characters of oa:prefix / oa:suffix kept around each quote
 
+# The terms of an annotation, looked up once: rdflib's namespace attributes are slow, and one
+# term object for all gives dictionaries the identity match that skips rdflib's __eq__.
+_TYPE, _EVIDENCE, _ANNOTATION, _SPECIFIC = RDF.type, DOS.Evidence, OA.Annotation, OA.SpecificResource
+_BODY, _MOTIVATED, _TARGET, _SOURCE, _SELECTOR = OA.hasBody, OA.motivatedBy, OA.hasTarget, OA.hasSource, OA.hasSelector
+_CLAIMED, _NOTE, _PROPERTY, _VALUE = DOS.claimedBy, DOS.dateNote, DOS.supportsProperty, DOS.supportsValue
+_QUOTE, _EXACT, _PREFIX, _SUFFIX = OA.TextQuoteSelector, OA.exact, OA.prefix, OA.suffix
+_POSITION, _START, _END, _OFFSET = OA.TextPositionSelector, OA.start, OA.end, XSD.nonNegativeInteger
+
 
 class Evidence:
     """Evidence for the Mapper: reads ``doc``, ``slug``, ``src``, ``authors`` and ``g``, fills ``locations``."""
@@ -75,29 +83,29 @@ class Evidence:
     def _annotation(self, ann, body, motivation, start, end, claimants, prop, value, note=None) -> None:
         g, text = self.g, self.doc.text
         target, qsel, psel = URIRef(f"{ann}#target"), URIRef(f"{ann}#quote"), URIRef(f"{ann}#position")
-        g.add((ann, RDF.type, DOS.Evidence))
-        g.add((ann, RDF.type, OA.Annotation))
-        g.add((ann, OA.hasBody, body))
-        g.add((ann, OA.motivatedBy, motivation))
-        g.add((ann, OA.hasTarget, target))
+        g.add((ann, _TYPE, _EVIDENCE))
+        g.add((ann, _TYPE, _ANNOTATION))
+        g.add((ann, _BODY, body))
+        g.add((ann, _MOTIVATED, motivation))
+        g.add((ann, _TARGET, target))
         for c in claimants:
-            g.add((ann, DOS.claimedBy, c))
+            g.add((ann, _CLAIMED, c))
         if note:
-            g.add((ann, DOS.dateNote, Literal(note)))
+            g.add((ann, _NOTE, Literal(note)))
         if prop is not None:
-            g.add((ann, DOS.supportsProperty, prop))
-            g.add((ann, DOS.supportsValue, value))
-        g.add((target, RDF.type, OA.SpecificResource))
-        g.add((target, OA.hasSource, self.src))
-        g.add((target, OA.hasSelector, qsel))
-        g.add((target, OA.hasSelector, psel))
-        g.add((qsel, RDF.type, OA.TextQuoteSelector))
-        g.add((qsel, OA.exact, Literal(text[start:end])))
-        g.add((qsel, OA.prefix, Literal(text[max(0, start - CONTEXT):start])))
-        g.add((qsel, OA.suffix, Literal(text[end:end + CONTEXT])))
-        g.add((psel, RDF.type, OA.TextPositionSelector))
-        g.add((psel, OA.start, Literal(start, datatype=XSD.nonNegativeInteger)))
-        g.add((psel, OA.end, Literal(end, datatype=XSD.nonNegativeInteger)))
+            g.add((ann, _PROPERTY, prop))
+            g.add((ann, _VALUE, value))
+        g.add((target, _TYPE, _SPECIFIC))
+        g.add((target, _SOURCE, self.src))
+        g.add((target, _SELECTOR, qsel))
+        g.add((target, _SELECTOR, psel))
+        g.add((qsel, _TYPE, _QUOTE))
+        g.add((qsel, _EXACT, Literal(text[start:end])))
+        g.add((qsel, _PREFIX, Literal(text[max(0, start - CONTEXT):start])))
+        g.add((qsel, _SUFFIX, Literal(text[end:end + CONTEXT])))
+        g.add((psel, _TYPE, _POSITION))
+        g.add((psel, _START, Literal(start, datatype=_OFFSET)))
+        g.add((psel, _END, Literal(end, datatype=_OFFSET)))
 
 
 def _short(text: str, n: int = 70) -> str:
