@@ -24,3 +24,15 @@ def test_bench_smoke_run(tmp_path):
     for engine in engines.values():
         assert engine["queries"], engine
     assert "| N | triples |" in (tmp_path / "results.md").read_text()
+
+
+def test_per_document_cpu_bench_runs(tmp_path):
+    """bench.perdoc, on the corpus (linked, so its cache entries go to tmp_path), every fifth document."""
+    for name in ("documents", "mappings", "ontology"):
+        (tmp_path / name).symlink_to(ROOT / name)
+    proc = subprocess.run([sys.executable, "-m", "bench.perdoc", str(tmp_path), "--every", "5", "--profile", "3"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    head = json.loads(proc.stdout.splitlines()[0])
+    assert head["documents"] == 1 and head["cpu_ms_per_document"] > 0 and head["profiled"]
+    assert "process_document" in proc.stdout
