@@ -13,6 +13,7 @@ Unicode normal form (composed é against e + U+0301) is not found, and the hint 
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 import regex
@@ -26,23 +27,36 @@ _MAP = {c: "'" for c in "‘’‚‛′"} | {c: '"' for c in "“”„‟″"}
 _DROP = set("\u00ad\u200b\u200c\u200d\u2060\ufeff")
 
 
+_TABLE = str.maketrans(_MAP)
+#: What normalise() does not copy character for character: runs of whitespace and of ignored characters.
+_RUNS = re.compile(r"(\s+)|[" + "".join(sorted(_DROP)) + "]+")
+
+
 def normalise(text: str) -> tuple[str, list[int]]:
-    """Normalised text and, for each of its characters, the index it came from in ``text``."""
+    """Normalised text and, for each of its characters, the index it came from in ``text``.
+
+    Ignored characters are dropped without ending a run of whitespace; each run of whitespace
+    becomes one space, at the index of its first character; every other character maps to one.
+    """
     out: list[str] = []
     index: list[int] = []
     in_space = False
-    for i, ch in enumerate(text):
-        if ch in _DROP:
-            continue
-        if ch.isspace():
+    pos = 0
+    for m in _RUNS.finditer(text):
+        start = m.start()
+        if start > pos:
+            out.append(text[pos:start].translate(_TABLE))
+            index.extend(range(pos, start))
+            in_space = False
+        if m.group(1) is not None:
             if not in_space:
                 out.append(" ")
-                index.append(i)
+                index.append(start)
             in_space = True
-            continue
-        in_space = False
-        out.append(_MAP.get(ch, ch))
-        index.append(i)
+        pos = m.end()
+    if pos < len(text):
+        out.append(text[pos:].translate(_TABLE))
+        index.extend(range(pos, len(text)))
     return "".join(out), index
 
 
@@ -71,6 +85,9 @@ class DocumentText:
         """Whether character offset ``i`` lies between two grapheme clusters (UAX #29) of the text."""
         if i <= 0 or i >= len(self.text):
             return True
+        before, after = self.text[i - 1], self.text[i]
+        if before < "\x80" and after < "\x80" and not (before == "\r" and after == "\n"):
+            return True  # UAX #29: two ASCII characters are two clusters, but for CR LF
         lo = max(0, i - _WINDOW)
         for m in regex.finditer(r"\X", self.text, pos=lo, endpos=min(len(self.text), i + _WINDOW)):
             if m.end() >= i:
