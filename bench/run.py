@@ -92,7 +92,8 @@ def measure_builds(sizes: list[int], repeat: int, work: Path, seed: int, reuse: 
         size = sum(p.stat().st_size for p in (root / "graph").rglob("*") if p.is_file())
         rows.append({"n": n, "runs": len(runs), "wall": harness.median(walls), "walls": walls,
                      "peak_rss_mb": max(x["peak_rss_mb"] for x in runs), "triples": best["triples"],
-                     "timings": best["timings"], "graph_mb": round(size / 2**20, 1)})
+                     "timings": best["timings"], "graph_mb": round(size / 2**20, 1),
+                     "cpu_seconds": best.get("cpu_seconds"), "load_average": best.get("load_average")})
     for prev, row in zip(rows, rows[1:]):
         row["exponent"] = round(math.log(row["wall"] / prev["wall"]) / math.log(row["n"] / prev["n"]), 2)
     return rows
@@ -128,6 +129,8 @@ def measure_rebuilds(sizes: list[int], repeat: int, work: Path, seed: int, reuse
         rows.append({"n": n, "noop_wall": harness.median([x["wall"] for x in noop]),
                      "edit_wall": harness.median([x["wall"] for x in edits]), "edit_walls": [x["wall"] for x in edits],
                      "edit_timings": sorted(edits, key=lambda x: x["wall"])[len(edits) // 2]["timings"],
+                     "edit_cpu_seconds": harness.median([x.get("cpu_seconds") or 0.0 for x in edits]),
+                     "load_average": max(x.get("load_average") or 0.0 for x in edits),
                      "peak_rss_mb": max(x["peak_rss_mb"] for x in edits)})
     return rows
 
@@ -216,19 +219,21 @@ def markdown(results: dict) -> str:
     lines = [f"Machine: {m['cpus']} CPUs ({m['cpu']}), {m['memory_gb']} GB, Python {m['python']}; "
              + ", ".join(f"{k} {v}" for k, v in m["libraries"].items() if v), ""]
     if results.get("builds"):
-        lines += ["| N | triples | build (s, median) | runs | per document (ms) | growth exponent | peak memory (MB) | graph/ (MB) | stages (s) |",
-                  "|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+        lines += ["| N | triples | build (s, median) | CPU (s) | load average | runs | per document (ms) | growth exponent | peak memory (MB) | graph/ (MB) | stages (s) |",
+                  "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
         for r in results["builds"]:
             stages = ", ".join(f"{k} {v:.2f}" for k, v in r["timings"].items())
-            lines.append(f"| {r['n']:,} | {r['triples']:,} | {r['wall']:.2f} | {r['runs']} | {1000 * r['wall'] / r['n']:.1f} | "
+            lines.append(f"| {r['n']:,} | {r['triples']:,} | {r['wall']:.2f} | {r.get('cpu_seconds') or ''} | {r.get('load_average') or ''} | "
+                         f"{r['runs']} | {1000 * r['wall'] / r['n']:.1f} | "
                          f"{r.get('exponent', '')} | {r['peak_rss_mb']:,} | {r['graph_mb']} | {stages} |")
         lines.append("")
     if results.get("rebuilds"):
-        lines += ["| N | rebuild, nothing changed (s) | rebuild, one document changed (s, median) | peak memory (MB) | stages of the one-document rebuild (s) |",
-                  "|---:|---:|---:|---:|---|"]
+        lines += ["| N | rebuild, nothing changed (s) | rebuild, one document changed (s, median) | its CPU (s) | load average | peak memory (MB) | stages of the one-document rebuild (s) |",
+                  "|---:|---:|---:|---:|---:|---:|---|"]
         for r in results["rebuilds"]:
             stages = ", ".join(f"{k} {v:.2f}" for k, v in r["edit_timings"].items())
-            lines.append(f"| {r['n']:,} | {r['noop_wall']:.2f} | {r['edit_wall']:.2f} | {r['peak_rss_mb']:,} | {stages} |")
+            lines.append(f"| {r['n']:,} | {r['noop_wall']:.2f} | {r['edit_wall']:.2f} | {r.get('edit_cpu_seconds') or ''} | "
+                         f"{r.get('load_average') or ''} | {r['peak_rss_mb']:,} | {stages} |")
         lines.append("")
     ep = results.get("endpoints")
     if ep:
