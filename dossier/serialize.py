@@ -54,11 +54,17 @@ def nquads(graph: URIRef, triples: Iterable[tuple]) -> bytes:
     """``triples`` in named graph ``graph`` as N-Quads, one quad per line, lines sorted and unique."""
     name = ox.NamedNode(str(graph))
     quads = []
+    terms: dict = {}  # each term converted once: predicates, classes and subjects repeat
     for t in triples:
-        if any(isinstance(x, BNode) for x in t):  # labels differ run to run: output would not be byte-identical
-            raise ValueError(f"graph {graph} holds a blank node in {t}: mint an IRI for it")
-        s, p, o = (to_oxigraph(x) for x in t)
-        quads.append(ox.Quad(s, p, o, name))
+        converted = []
+        for x in t:
+            y = terms.get(x)
+            if y is None:
+                if isinstance(x, BNode):  # labels differ run to run: output would not be byte-identical
+                    raise ValueError(f"graph {graph} holds a blank node in {t}: mint an IRI for it")
+                y = terms[x] = to_oxigraph(x)
+            converted.append(y)
+        quads.append(ox.Quad(*converted, name))
     if not quads:
         return b""
     lines = ox.serialize(quads, format=ox.RdfFormat.N_QUADS).splitlines(keepends=True)
