@@ -239,6 +239,9 @@ def _compile(g: Graph, node: URIRef, ps, referenced: set) -> PropertyCheck | Non
     )
 
 
+_NOTHING: frozenset = frozenset()
+
+
 class Index:
     """Triples by subject and predicate, with each node's types and each class's superclasses;
     over ``triples`` and, beneath them, a ``base`` index (the ontology's, made once)."""
@@ -260,8 +263,12 @@ class Index:
         self._instances: dict | None = None
 
     def _get(self, table: str, key) -> set:
-        mine = getattr(self, table).get(key, set())
-        return mine | getattr(self.base, table).get(key, set()) if self.base is not None else mine
+        """What ``table`` holds for ``key`` here and in the base (not to be changed: it may be either's own set)."""
+        mine = getattr(self, table).get(key)
+        theirs = getattr(self.base, table).get(key) if self.base is not None else None
+        if not theirs:
+            return mine or _NOTHING
+        return theirs if not mine else mine | theirs
 
     def values(self, node, steps: tuple) -> set:
         current = {node}

@@ -183,7 +183,7 @@ class Validator:
         """Whether shapes targeting instances of ``classes`` (None: something else too) can have a focus node in ``only``."""
         if classes is None or only is None:
             return True
-        return any(n in index.instances(c) for c in classes for n in only)
+        return any(not index.instances(c).isdisjoint(only) for c in classes)
 
     def _run_compiled(self, index: Index, only: list | None) -> list[Violation]:
         """The property shapes shapecheck.py checks, over the data and the ontology ``index`` holds."""
@@ -196,10 +196,11 @@ class Validator:
                 nodes = set()
                 for cls in self.shapes.objects(check.node_shape, SH.targetClass):
                     nodes |= index.instances(cls)
-                nodes = targets[check.node_shape] = {n for n in nodes if isinstance(n, URIRef) or keep is None}
+                nodes = {n for n in nodes if isinstance(n, URIRef) or keep is None}
                 if keep is not None:
                     nodes &= keep
-            for node in sorted(nodes, key=str):
+                nodes = targets[check.node_shape] = sorted(nodes, key=str)
+            for node in nodes:
                 if failing(check, index, node):
                     out.append(Violation(str(node), check.path_text, check.message, check.name))
         return out
