@@ -83,7 +83,8 @@ def _keep(t) -> bool:
 
 
 def _is_instance(term) -> bool:
-    return isinstance(term, URIRef) and term.startswith(BASE) and not term.startswith(_ONTOLOGY_PREFIX)
+    # str's own startswith: rdflib's override on its terms copies the string first
+    return isinstance(term, URIRef) and str.startswith(term, BASE) and not str.startswith(term, _ONTOLOGY_PREFIX)
 
 
 def decomposable(ontology: Graph) -> bool:

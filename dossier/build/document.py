@@ -66,7 +66,9 @@ def process_document(shared: Shared, path: Path) -> tuple[DocResult | None, byte
     if doc is None:
         return None, b"", sorted(set(problems.items))
     own = owner(doc.slug)
-    asserted = list(doc.graph)  # (iterating an rdflib Graph is slow: once)
+    # iterated once (rdflib is slow at it), and not through list(graph), which asks the graph's
+    # length first: SimpleMemory counts its triples one by one for that
+    asserted = list(doc.graph.triples((None, None, None)))
     inferred = list(shared.reasoner.infer_document(asserted, shared.registry, shared.registry_inferred))
     violations, texts = check_document(shared, doc.slug, asserted, inferred)
     if violations:
