@@ -103,6 +103,8 @@ class DOS(DefinedNamespace):
     Qualifiers: URIRef
     MembershipTypes: URIRef
     CuratedMembership: URIRef
+    Politician: URIRef
+    politicalAffiliation: URIRef
 
 
 def entity_iri(slug: str) -> URIRef:

@@ -12,6 +12,8 @@ from collections.abc import Iterable
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
 PREFIXES = {
     "dos": "https://w3id.org/dossier/ontology#",
     "id": "https://w3id.org/dossier/id/",
@@ -44,6 +46,20 @@ def to_oxigraph(term) -> ox.NamedNode | ox.Literal | ox.BlankNode:
     if isinstance(term, BNode):
         return ox.BlankNode(str(term))
     raise TypeError(f"not an RDF term: {term!r}")
+
+
+def from_oxigraph(term) -> URIRef | Literal | BNode:
+    """The rdflib term for a pyoxigraph term (a plain xsd:string literal stays plain)."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        dt = term.datatype.value
+        return Literal(term.value, datatype=None if dt == _XSD_STRING else URIRef(dt))
+    raise TypeError(f"unexpected term {term!r}")
 
 
 def triples_to_oxigraph(triples: Iterable[tuple]) -> list[ox.Triple]:

@@ -26,10 +26,10 @@ from pathlib import Path
 import pyoxigraph as ox
 from pyshacl import validate as shacl_validate
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
+from rdflib.namespace import OWL, RDF, RDFS, SH
 from .problems import Problem
 from .shapecheck import Index, compile_checks, failing, node_constraints, path_text
-from .serialize import ntriples as to_ntriples, triples_to_oxigraph
+from .serialize import from_oxigraph, ntriples as to_ntriples, triples_to_oxigraph
 from .turtle import parse_turtle
 
 
@@ -215,7 +215,7 @@ class Validator:
             for var in names:
                 val = row[var]
                 if val is not None:
-                    bound[var] = _to_rdflib(val)
+                    bound[var] = from_oxigraph(val)
             this = bound.pop("this", None)
             if this is None or this not in focus:
                 continue
@@ -271,7 +271,7 @@ def _focus_nodes(store: ox.Store, targets) -> set:
             q = f"SELECT DISTINCT ?n WHERE {{ ?n <{o}> ?x }}"
         else:
             q = f"SELECT DISTINCT ?n WHERE {{ ?x <{o}> ?n }}"
-        out.update(_to_rdflib(row["n"]) for row in store.query(q))
+        out.update(from_oxigraph(row["n"]) for row in store.query(q))
     return out
 
 
@@ -280,19 +280,6 @@ def _fill(message: str, bound: dict) -> str:
     for var, val in bound.items():
         message = re.sub("{{[?$]{}}}".format(var), str(val), message)
     return message
-
-
-def _to_rdflib(term):
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        dt = term.datatype.value
-        return Literal(term.value, datatype=None if dt == str(XSD.string) else URIRef(dt))
-    raise TypeError(f"unexpected term {term!r}")
 
 
 _BOUNDING = (SH.maxCount, SH.qualifiedMaxCount, SH.disjoint, SH.equals, SH.lessThan, SH.lessThanOrEquals,

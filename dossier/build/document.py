@@ -70,6 +70,7 @@ def process_document(shared: Shared, path: Path) -> tuple[DocResult | None, byte
     # length first: SimpleMemory counts its triples one by one for that
     asserted = list(doc.graph.triples((None, None, None)))
     inferred = list(shared.reasoner.infer_document(asserted, shared.registry, shared.registry_inferred))
+    inferred += sorted(rule_inferences(shared, asserted + inferred, own) - set(inferred))
     violations, texts = check_document(shared, doc.slug, asserted, inferred)
     if violations:
         return None, b"", locate(violations, {**shared.registry_locations, **doc.locations})
@@ -106,6 +107,15 @@ def check_document(shared: Shared, slug: str, asserted: list, inferred: list) ->
             shared.lines[e] = serialize.ntriples(shared.by_subject.get(e, ()))
         lines.append(shared.lines[e])
     return shared.validator.validate(checked, focus, b"".join(lines)), texts
+
+
+def rule_inferences(shared: Shared, data: list, own) -> set:
+    """What ontology/rules.ttl gives from a document's triples joined with the registry entities they name,
+    less what the registry gives already (rules.py)."""
+    if not any(rule.focus(data) for rule in shared.rules.rules):
+        return set()
+    context = validation_input(shared, data, own)[0][len(data):]
+    return shared.rules.infer_with(shared.reasoner, data, context) - shared.registry_inferred
 
 
 def validation_input(shared: Shared, data: list, own) -> tuple[list, set]:

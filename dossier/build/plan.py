@@ -21,6 +21,7 @@ from ..namespace import BASE, DOS, OA, SCHEMA
 from ..ontology_rules import check_ontology
 from ..problems import Problems
 from ..reason import Reasoner
+from ..rules import Rules
 from ..records import SECTIONS, SOURCE_FIELDS
 from ..registry import load_registry
 from ..turtle import RelativeIRIError, parse_turtle
@@ -63,6 +64,7 @@ class Shared:
     lines: dict = field(default_factory=dict)  # entity -> its by_subject triples as N-Triples, made when first needed
     curated: Graph = field(default_factory=Graph)  # curated background (curated.py), its own named graph
     curated_inferred: set = field(default_factory=set)
+    rules: Rules = field(default_factory=Rules)  # ontology/rules.ttl (rules.py)
 
 
 def shared_inputs(root: Path) -> list[Path]:
@@ -91,7 +93,8 @@ def load_shared(root: Path, cache: Cache, problems: Problems) -> Shared | None:
     key = digest(code_version(), *(x for p in shared_inputs(root) for x in (p.relative_to(root).as_posix(), cache.file_hash(p))))
     ontology = _turtle(root, "dossier.ttl", problems)
     shapes = _turtle(root, "shapes.ttl", problems)
-    if ontology is None or shapes is None:
+    rules = _turtle(root, "rules.ttl", problems) if (root / "ontology" / "rules.ttl").is_file() else Graph()
+    if ontology is None or shapes is None or rules is None:
         return None
     check_ontology(ontology, root / "ontology" / "dossier.ttl", "ontology/dossier.ttl", problems)
     classes = entity_classes(ontology)
@@ -108,9 +111,13 @@ def load_shared(root: Path, cache: Cache, problems: Problems) -> Shared | None:
     reasoner.prepare(_likely_keys(ontology, egraph))
     validator = Validator(root / "ontology" / "shapes.ttl", ontology, shapes)
     cached = cache.load("registry", key)
+    shared_rules = Rules(rules)
     if cached is None:
         inferred = reasoner.infer_registry(egraph)
+        inferred |= shared_rules.infer_with(reasoner, list(egraph) + sorted(inferred))
         curated_inferred = reasoner.infer_registry(curated.graph) - inferred
+        curated_inferred |= shared_rules.infer_with(reasoner, list(curated.graph) + sorted(curated_inferred),
+                                                    list(egraph) + sorted(inferred))
         violations = validator.validate(list(egraph) + sorted(inferred) + list(curated.graph) + sorted(curated_inferred))
         cached = (inferred, curated_inferred, locate(violations, {**elocs, **curated.locations}))
         cache.store("registry", key, cached)
@@ -122,7 +129,7 @@ def load_shared(root: Path, cache: Cache, problems: Problems) -> Shared | None:
         reasoner.new_templates.clear()
     shared = Shared(root, key, ontology, ctx, egraph, elocs, inferred, reasoner, validator,
                     cross_document_paths(validator.shapes), templates_key,
-                    curated=curated.graph, curated_inferred=curated_inferred)
+                    curated=curated.graph, curated_inferred=curated_inferred, rules=shared_rules)
     for t in list(egraph) + sorted(inferred):
         shared.by_subject.setdefault(t[0], []).append(t)
         if isinstance(t[2], URIRef) and str(t[2]).startswith(ENTITY_PREFIX):
