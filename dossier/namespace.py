@@ -99,6 +99,7 @@ class DOS(DefinedNamespace):
     Membership: URIRef
     membershipType: URIRef
     roleName: URIRef
+    heldOn: URIRef
     Measures: URIRef
     Qualifiers: URIRef
     MembershipTypes: URIRef

@@ -93,6 +93,7 @@ SECTIONS: dict[str, Section] = {
         "role": Field("text", DOS.roleName),
         "start": Field("date", SCHEMA.startDate),
         "end": Field("date", SCHEMA.endDate),
+        "held_on": Field("date", DOS.heldOn),  # a date the source says the office was held on ("in 2012, then-Secretary")
     }, "{member} in {organization}"),
 }
 
