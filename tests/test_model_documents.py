@@ -108,3 +108,22 @@ def test_a_country_without_a_government_cannot_be_an_authority(tmp_path):
     out = proc.stdout + proc.stderr
     assert proc.returncode != 0
     assert "mappings/wire-northland-listing-2024.yaml:" in out and "'northland' is a place, which cannot act" in out
+
+
+def test_an_edition_whose_organizer_is_stated_only_for_its_series(tmp_path):
+    """tests/data/model/gazette-harbour-forum-2024 states the organizer once, for the yearly forum; the
+    example query finds the 2024 edition through schema:superEvent and marks the role as the series'."""
+    from conftest import ROOT
+
+    store = built_model_store(copy_project(tmp_path / "p"), ["gazette-harbour-forum-2024"])
+    query = (ROOT / "queries" / "events-organized-by-the-mek.rq").read_text(encoding="utf-8")
+    query = query.replace("VALUES ?organizingBody { id:mek }", "VALUES ?organizingBody { id:example-civic-association }")
+    assert "id:example-civic-association" in query
+    got = {tuple(None if v is None else v.value for v in r)[0:6] for r in store.query(query, use_default_graph_as_union=True)}
+    base = "https://w3id.org/dossier/id/"
+    assert {(e, s, v) for e, _, _, _, s, v in got} == {
+        (base + "harbour-forum", base + "harbour-forum", "false"),
+        (base + "harbour-forum-2024", base + "harbour-forum", "true")}
+    # no source states an organizer for the edition itself
+    assert rows(store, """SELECT ?p WHERE { ?p dos:inEvent id:harbour-forum-2024 ; dos:role ?r .
+        FILTER (STRENDS(STR(?r), "/organizer") || STRENDS(STR(?r), "/host")) }""") == set()

@@ -261,6 +261,23 @@ def test_canadian_politicians_at_mek_events_harper_speaks_per_cbc_and_icc(store)
     assert asserted == []
 
 
+def test_events_organized_by_the_mek_include_editions_marked_as_from_their_series(store):
+    rows = answers(store, "events-organized-by-the-mek")
+    got = {(short(r["event"]), r["role"], short(r["organizerStatedFor"]), r["viaSeries"]) for r in rows}
+    # stated for the edition itself, and reached through the series the MEK organizes (Spheres of Influence)
+    assert ("id:free-iran-2019", "organizer", "id:free-iran-2019", "false") in got
+    assert ("id:free-iran-2019", "organizer", "id:free-iran-global-summit", "true") in got
+    assert ("id:free-iran-rally-2018", "host", "id:free-iran-rally-2018", "false") in got
+    assert ("id:free-iran-rally-2018", "organizer", "id:free-iran-global-summit", "true") in got
+    assert ("id:mek-convention-paris-2023", "organizer", "id:mek-convention-paris-2023", "false") in got
+    for r in rows:  # a role from the series is never shown as stated for the edition
+        assert (r["viaSeries"] == "true") == (r["event"] != r["organizerStatedFor"])
+    editions = {short(r["event"]) for r in rows if r["viaSeries"] == "true"}
+    registry = ask(store, """SELECT ?e WHERE { ?e <https://schema.org/superEvent>
+                             <https://w3id.org/dossier/id/free-iran-global-summit> }""")
+    assert editions == {short(r["e"]) for r in registry}
+
+
 def test_letters_between_icc_and_poilievre(store):
     rows = answers(store, "letters-icc-poilievre")
     letters = {short(r["letter"]): r for r in rows}
@@ -406,6 +423,9 @@ def test_offices_held_with_their_dates_and_state(store):
             "id:government-of-canada") in got
     assert ("id:hillary-clinton", "id:us-department-of-state", "office", "Secretary of State", None, None,
             "id:government-of-the-united-states") in got
+    held = {(short(r["member"]), r.get("role"), r["heldOn"]) for r in rows if "heldOn" in r}
+    assert {("id:hillary-clinton", "Secretary of State", "2012"), ("id:stephen-harper", "Prime Minister", "2012-09"),
+            ("id:pierre-poilievre", "Leader of the Official Opposition", "2023-08-15")} <= held
 
 
 def test_prime_minister_when_canada_cut_ties_is_harper_from_curated_background(store):
@@ -414,7 +434,11 @@ def test_prime_minister_when_canada_cut_ties_is_harper_from_curated_background(s
            for r in rows}
     # the CBC column dates the severance to September 2012; no source dates Harper's office, the
     # curated background does (2006-02-06 to 2015-11-04), and Trudeau's (from 2015-11-04) does not overlap
-    assert got == {("id:stephen-harper", "curated", "https://en.wikipedia.org/wiki/Stephen_Harper", None, "2012-09", CBC)}
+    # the same column says Harper was Prime Minister then ("In September 2012, with Prime Minister Stephen
+    # Harper at the helm": held on 2012-09), which answers it from the source itself
+    assert got == {("id:stephen-harper", "curated", "https://en.wikipedia.org/wiki/Stephen_Harper", None, "2012-09", CBC),
+                   ("id:stephen-harper", "sourced", None, "https://w3id.org/dossier/source/cbc-opinion-harper-mek-2018",
+                    "2012-09", CBC)}
 
 
 def test_designations_by_canada_whichever_body_is_named(store):
