@@ -39,7 +39,8 @@ class Rule:
         for p, v in self.targets:
             by.setdefault(p, set()).add(v)
         classes, predicates = by.get(SH.targetClass, set()), by.get(SH.targetSubjectsOf, set())
-        found = {s for s, p, o in triples if (p == RDF.type and o in classes) or p in predicates}
+        rdf_type = RDF.type  # once: rdflib's namespace attributes are slow, and this runs per triple of a document
+        found = {s for s, p, o in triples if (p == rdf_type and o in classes) or p in predicates}
         return found | by.get(SH.targetNode, set())
 
 
