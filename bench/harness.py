@@ -235,7 +235,7 @@ def start_dossier(root: Path, logs: Path, timeout: float = 3600, workers: int | 
     port = free_port()
     log = logs / "dossier-serve.log"
     cmd = [sys.executable, str(REPO / "serve.py"), "--root", str(root), "--host", "127.0.0.1", "--port", str(port),
-           "--no-build", "--timeout", "300", "--max-rows", "1000000", "--memory-mb", "16384"]
+           "--no-build", "--timeout", "300", "--max-rows", "1000000", "--memory-mb", "16384", "--max-result-mb", "4096"]
     if workers:
         cmd += ["--workers", str(workers)]
     cmd += list(args)
