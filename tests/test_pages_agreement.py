@@ -70,3 +70,27 @@ def test_a_series_page_lists_its_editions_and_an_edition_names_its_series(server
     assert 'href="/id/free-iran-rally-2018"' in editions
     edition = HTTP.get(server.url + "/id/free-iran-rally-2018", headers=HTML).text
     assert 'href="/id/free-iran-global-summit"' in edition
+
+
+def test_a_designees_page_flags_the_listing_dates_sources_disagree_on(server):
+    page = HTTP.get(server.url + "/id/example-civic-association", headers=HTML).text
+    assert "<dt>Sources disagree</dt>" in page and "on the listing date of a Designation" in page
+    table = page.split('class="facts designations"')[1].split("</table>")[0]
+    rows = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row)).strip() for row in table.split("<tr")[2:]]
+    listed = {date: row for row in rows for date in ("2024-06-19", "2024-06-17", "2024-06 ") if date in row + " "}
+    assert set(listed) == {"2024-06-19", "2024-06-17", "2024-06 "}, rows
+    # the wire, the bulletin (naming the ministry) and the digest report one listing: its status is stated by three
+    assert all("listing date: sources disagree stated by 1 source" in row for row in listed.values()), rows
+    assert all("status: stated by 3 sources" in row for row in listed.values()), rows
+    assert table.count('class="flag stated corroborated"') == 3
+
+
+def test_an_events_page_flags_the_qualified_tolls_sources_disagree_on(server):
+    page = HTTP.get(server.url + "/id/springfield-raid-2024", headers=HTML).text
+    assert "on the value of a Quantity" in page
+    cards = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", card)) for card in page.split('<div class="fact"')[1:]]
+    heads = [c.split(" agreement ")[0] for c in cards]  # a card's heading and properties, before its flags and quotes
+    tolls = [c for c, h in zip(cards, heads) if "people killed" in h and "residents" not in h]
+    assert len(tolls) == 3 and all("value: sources disagree" in c for c in tolls), cards
+    part = [c for c, h in zip(cards, heads) if "residents of Springfield" in h]
+    assert len(part) == 1 and "value: stated by 1 source" in part[0] and "sources disagree" not in part[0], part

@@ -19,6 +19,7 @@ from ..namespace import BASE, DOS, SLUG, entity_iri, fact_iri, graph_iri, source
 from ..serialize import PREFIXES
 from . import neighbourhood
 from .backend import QueryBackend, select
+from .fact_agreement import disputed_facts, fact_agreement
 from .facts import Fact, add_quote, by_role, columns, facts_about, paged, quote_of, role_rank
 from .terms import WIKIDATA, Labels, Term, ontology_labels, sparql, value_of
 
@@ -189,7 +190,8 @@ async def entity_context(backend: QueryBackend, slug: str, timeout: float, pages
     sections = {key: paged(key, title, groups[key], pages.get(key, 1), PAGE_SIZE) for key, title in SECTIONS.items()}
     sections["participants"].extra["by_role"] = by_role(sections["participants"].items, labels)
     sections["designations"].extra["columns"] = columns(groups["designations"], iri, labels, DESIGNATION_COLUMNS)
-    disputed = sorted({v["property"] for v in values if v["disputed"]})
+    agreed = await fact_agreement(backend, iri, labels, timeout)
+    disputed = [f"its {p}" for p in sorted({v["property"] for v in values if v["disputed"]})] + disputed_facts(agreed, facts)
 
     label = first(SKOS + "prefLabel") or first(RDFS + "label") or slug
     wikidata = [r["value"]["value"] for r in by_property.get(SKOS + "exactMatch", []) if r["value"]["value"].startswith(WIKIDATA)]
@@ -210,6 +212,7 @@ async def entity_context(backend: QueryBackend, slug: str, timeout: float, pages
         "background": background,
         "editions": editions,
         "disputed": disputed,
+        "fact_agreement": agreed,
         "labels": labels,
         "timeline": view["timeline"],
         "network": view["network"],
