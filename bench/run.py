@@ -142,7 +142,8 @@ def queries(root: Path) -> dict[str, str]:
 
 def measure_endpoints(n: int, engines: list[str], work: Path, seed: int, reuse: bool, requests: int,
                       slow_requests: int, timeout: float, out: Path, say, max_queries: int = 0,
-                      save=lambda partial: None, previous: dict | None = None, only: list[str] | None = None) -> dict:
+                      save=lambda partial: None, previous: dict | None = None, only: list[str] | None = None,
+                      clients: tuple[int, ...] = (1, 8), budget: float = 60) -> dict:
     root = corpus(work, n, seed, reuse)
     if not (root / "graph" / MANIFEST).is_file():
         say(f"build N={n} for the endpoints")
@@ -169,18 +170,23 @@ def measure_endpoints(n: int, engines: list[str], work: Path, seed: int, reuse: 
         "rdflib": lambda: harness.start_rdflib(graph_dir, logs),
         "dossier": lambda: harness.start_dossier(root, logs),
     }
-    for engine in engines:
-        if engine == "dossier" and not harness.dossier_server_available():
-            say("Dossier's server (serve.py) is not there yet: skipped")
-            continue
-        say(f"starting {engine} on N={n}")
-        server = starters[engine]()
-        per = {"server": server.name, "load_seconds": round(server.load_seconds, 2),
-               "rss_mb": round(harness.tree_rss(server.proc.pid) / 2**20), "queries": dict(kept.get(engine, {}))}
-        try:
-            k = slow_requests if engine == "rdflib" else requests
-            for name, text in qs.items():
+    # All servers run at once and each query is timed on one engine right after the other, so a
+    # change in the machine's load during the run weighs on every engine alike.
+    servers: dict = {}
+    try:
+        for engine in engines:
+            if engine == "dossier" and not harness.dossier_server_available():
+                say("Dossier's server (serve.py) is not there yet: skipped")
+                continue
+            say(f"starting {engine} on N={n}")
+            server = servers[engine] = starters[engine]()
+            result["engines"][engine] = {"server": server.name, "load_seconds": round(server.load_seconds, 2),
+                                         "rss_mb": round(harness.tree_rss(server.proc.pid) / 2**20),
+                                         "queries": dict(kept.get(engine, {}))}
+        for name, text in qs.items():
+            for engine, server in list(servers.items()):
                 say(f"  {engine}: {name}")
+                k = slow_requests if engine == "rdflib" else requests
                 warm = harness.run_load(server.endpoint, text, 1, 1, timeout)
                 entry = {"rows": warm.rows, "errors": warm.errors[:1], "first_ms": round(1000 * warm.wall, 1)}
                 if warm.errors and warm.errors[0].startswith("timeout"):
@@ -190,24 +196,25 @@ def measure_endpoints(n: int, engines: list[str], work: Path, seed: int, reuse: 
                         server.restart()
                     else:
                         server.stop()
-                        server = starters[engine]()
+                        servers[engine] = starters[engine]()
                 elif not warm.errors:
-                    # about a minute per query and client count at most: fewer requests for slow queries
-                    k_here = max(3, min(k, int(60 / max(warm.wall, 1e-3))))
-                    for c in (1, 8):
+                    # at most about `budget` seconds per query and client count: fewer requests for slow queries
+                    k_here = max(3, min(k, int(budget / max(warm.wall, 1e-3))))
+                    for c in clients:
                         if c > 1 and engine == "rdflib" and entry["c1"]["p50_ms"] > 10_000:
-                            entry["c8"] = {"skipped": "over 10 s a query with one client"}
+                            entry[f"c{c}"] = {"skipped": "over 10 s a query with one client"}
                             break
                         load = harness.run_load(server.endpoint, text, c, max(k_here, c), timeout)
                         entry[f"c{c}"] = {"p50_ms": round(load.p50 * 1000, 2), "p95_ms": round(load.p95 * 1000, 2),
                                           "qps": round(load.throughput, 2), "n": len(load.latencies),
                                           "failed": len(load.errors), "errors": load.errors[:2]}
-                per["queries"][name] = entry
-            per["rss_mb_after"] = round(harness.tree_rss(server.proc.pid) / 2**20)
-        finally:
+                result["engines"][engine]["queries"][name] = entry
+            save(result)
+        for engine, server in servers.items():
+            result["engines"][engine]["rss_mb_after"] = round(harness.tree_rss(server.proc.pid) / 2**20)
+    finally:
+        for server in servers.values():
             server.stop()
-        result["engines"][engine] = per
-        save(result)
     return result
 
 
@@ -291,6 +298,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--queries", default="", help="only these queries of queries/ (comma-separated names); "
                     "with --reuse, the other queries keep what was measured before")
     ap.add_argument("--max-queries", type=int, default=0, help="only the first N queries of queries/ (0: all)")
+    ap.add_argument("--clients", default="1,8", help="concurrent clients to time each query with (comma-separated)")
+    ap.add_argument("--budget", type=float, default=60, help="seconds to spend on a query per engine and client count")
     ap.add_argument("--only", default="build,rebuild,endpoint", help="steps to run")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--out", type=Path, default=REPO / "bench" / "out")
@@ -322,7 +331,7 @@ def main(argv: list[str] | None = None) -> int:
         results["rebuilds"] = measure_rebuilds(rsizes, args.repeat, work, args.seed, args.reuse or "build" in steps, say)
         results_path.write_text(json.dumps(results, indent=2))
 
-    def save(partial: dict) -> None:  # after each engine, so a long run that stops keeps what it measured
+    def save(partial: dict) -> None:  # after each query, so a long run that stops keeps what it measured
         results["endpoints"] = partial
         results_path.write_text(json.dumps(results, indent=2))
 
@@ -331,7 +340,8 @@ def main(argv: list[str] | None = None) -> int:
                                                  args.reuse or "build" in steps, args.requests, args.slow_requests,
                                                  args.timeout, out, say, args.max_queries, save,
                                                  results.get("endpoints") if args.reuse else None,
-                                                 [q for q in args.queries.split(",") if q] or None)
+                                                 [q for q in args.queries.split(",") if q] or None,
+                                                 tuple(int(c) for c in args.clients.split(",") if c), args.budget)
     results_path.write_text(json.dumps(results, indent=2))
     report = markdown(results)
     (out / "results.md").write_text(report + "\n")
