@@ -298,7 +298,7 @@ def router(site: Site) -> APIRouter:
                     return FileResponse(f.path, media_type="application/n-quads")
                 if media is None:
                     return site.error_page(request, 406, "not-acceptable", "a named graph can be had as: text/html, application/n-quads")
-                if SLUG.match(name) and name not in ("entities", "ontology", "agreement"):
+                if SLUG.match(name) and name not in ("entities", "ontology", "agreement", "curated"):
                     return RedirectResponse(f"/source/{name}", status_code=303)
                 return RedirectResponse(f"/download#graph-{f.name}", status_code=303)
         return site.error_page(request, 404, "not-found", f"no named graph {wanted}")
