@@ -124,17 +124,74 @@ def _key(term, part: int):
     return (part, term.value)
 
 
+def _collect(collector: Collector, data: bytes, n: int) -> None:
+    """Add the wanted triples of one N-Quads file, the ``n``-th (its blank nodes are its own)."""
+    for quad in ox.parse(data, format=ox.RdfFormat.N_QUADS):
+        p = quad.predicate.value
+        if p in _WANTED:
+            o = quad.object
+            collector.add(_key(quad.subject, n), p, _key(o, n) if not isinstance(o, ox.Literal) else None, o.value)
+
+
+_WANTED = {_TYPE, *_BY_PREDICATE, *_ANNOTATION_PREDICATES}
+
+
+def file_summary(data: bytes) -> tuple:
+    """One N-Quads file's part of the search documents: (kinds, values, quotes, joins), its items'
+    classes, field values and the quotes its own annotations give, and the IRIs its annotation
+    chains pass through (where another file's chain could join it). The build caches it by the
+    file's sha256, so a rebuild reads only the files that changed."""
+    c = Collector()
+    _collect(c, data, 0)
+    joins = {x for x in (*c._bodies, *c._describing, *c._targets, *c._selectors, *c._quote_selectors, *c._exact,
+                         *(t for ts in c._targets.values() for t in ts),
+                         *(s for ss in c._selectors.values() for s in ss)) if isinstance(x, str)}
+    c._chain_quotes()
+    return (dict(c.kinds), {item: dict(fields) for item, fields in c.values.items()}, dict(c.quotes), frozenset(joins))
+
+
+def _union(into: dict, part: dict) -> None:
+    """Merge item -> set ``part`` into ``into``; sets are replaced, never changed (they may be cached)."""
+    for item, values in part.items():
+        old = into.get(item)
+        into[item] = values if old is None else old | values
+
+
+def merged_documents(summaries: list, chunk) -> list[dict]:
+    """The search documents of several files from their ``file_summary``, the same as one pass over
+    them all: an annotation chain through an IRI that several files' chains name may join across
+    them, so those files are read again together (``chunk(i)``: the bytes of the i-th file)."""
+    kinds: dict = {}
+    values: dict = {}
+    quotes: dict = {}
+    seen: set = set()
+    crossing: set = set()
+    for k, v, q, joins in summaries:
+        _union(kinds, k)
+        for item, fields in v.items():
+            old = values.get(item)
+            values[item] = fields if old is None else {f: old.get(f, set()) | fields.get(f, set())
+                                                        for f in old.keys() | fields.keys()}
+        _union(quotes, q)
+        if joins:
+            crossing |= joins & seen
+            seen |= joins
+    if crossing:
+        across = Collector()
+        for i, summary in enumerate(summaries):
+            if summary[3] & crossing:
+                _collect(across, chunk(i), i)
+        across._chain_quotes()
+        _union(quotes, dict(across.quotes))
+    merged = Collector()
+    merged.kinds, merged.values, merged.quotes = kinds, values, quotes
+    return merged.documents()
+
+
 def from_nquads(chunks: Iterable[bytes]) -> list[dict]:
-    """The search documents of the graph held by ``chunks`` (N-Quads, one file each), in one pass."""
-    wanted = {_TYPE, *_BY_PREDICATE, *_ANNOTATION_PREDICATES}
-    collector = Collector()
-    for n, data in enumerate(chunks):
-        for quad in ox.parse(data, format=ox.RdfFormat.N_QUADS):
-            p = quad.predicate.value
-            if p in wanted:
-                o = quad.object
-                collector.add(_key(quad.subject, n), p, _key(o, n) if not isinstance(o, ox.Literal) else None, o.value)
-    return collector.documents()
+    """The search documents of the graph held by ``chunks`` (N-Quads, one file each)."""
+    chunks = list(chunks)
+    return merged_documents([file_summary(c) for c in chunks], chunks.__getitem__)
 
 
 def to_jsonl(documents: list[dict]) -> bytes:

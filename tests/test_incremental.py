@@ -74,6 +74,23 @@ def test_one_changed_document_is_the_only_one_redone(corpus, tmp_path):
     assert rewritten == {f"{mapping.stem}.nq", f"inferred/{mapping.stem}.nq", "search.jsonl", "manifest.json"}
 
 
+def test_search_parts_are_derived_only_for_changed_files(corpus, tmp_path, monkeypatch):
+    """Each graph file's part of the search documents is cached by its sha256: after a one-document
+    change only that document's changed files are read for them, and search.jsonl is a clean build's."""
+    from dossier import searchdocs
+
+    read: list[bytes] = []
+    real = searchdocs.file_summary
+    monkeypatch.setattr(searchdocs, "file_summary", lambda data: read.append(data) or real(data))
+    mapping = sorted((corpus / "mappings").glob("synthetic-*.yaml"))[4]
+    _edit(mapping, "content: \"", "content: \"Reworded: ")
+    run_build(corpus, corpus / "graph", progress=False)
+    own = {(corpus / "graph" / name).read_bytes() for name in (f"{mapping.stem}.nq", f"inferred/{mapping.stem}.nq")}
+    assert read and set(read) <= own
+    monkeypatch.undo()
+    assert outputs(corpus) == clean_build(corpus, tmp_path / "clean")
+
+
 def test_damaged_cache_entries_are_made_again(corpus, tmp_path):
     before = outputs(corpus)
     entries = sorted(p for p in (corpus / ".cache" / "build" / "doc").rglob("*") if p.is_file())

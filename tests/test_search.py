@@ -160,6 +160,31 @@ def test_search_documents_do_not_depend_on_file_order_or_blank_node_labels():
     assert [(d["names"], d["quotes"]) for d in docs] == [(["one"], ["first words"]), (["two"], ["second words"])]
 
 
+def test_an_annotation_chain_split_across_files_still_gives_its_quote():
+    """Each file's part is derived on its own and cached; a chain whose IRIs run from one file into
+    another is joined across them when merged, as one pass over both files would."""
+    oa, g = "http://www.w3.org/ns/oa#", "<https://w3id.org/dossier/graph/t>"
+    f, ann, target, sel = (f"<{FACT}split{tail}>" for tail in ("", "/evidence", "/evidence#target", "/evidence#quote"))
+    first = "".join(f"{t} {g} .\n" for t in [
+        f"{f} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/dossier/ontology#Statement>",
+        f'{f} <http://www.w3.org/2004/02/skos/core#prefLabel> "split"',
+        f"{ann} <{oa}hasBody> {f}", f"{ann} <{oa}motivatedBy> <{oa}describing>", f"{ann} <{oa}hasTarget> {target}"]).encode()
+    second = "".join(f"{t} {g} .\n" for t in [
+        f"{target} <{oa}hasSelector> {sel}", f"{sel} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{oa}TextQuoteSelector>",
+        f'{sel} <{oa}exact> "words in two files"']).encode()
+    assert not searchdocs.file_summary(first)[2] and not searchdocs.file_summary(second)[2]  # neither alone has it
+    summaries = [searchdocs.file_summary(first), searchdocs.file_summary(second)]
+    docs = searchdocs.merged_documents(summaries, [first, second].__getitem__)
+    assert [(d["names"], d["quotes"]) for d in docs] == [(["split"], ["words in two files"])]
+
+
+def test_merging_cached_file_parts_gives_the_committed_search_file():
+    """graph/search.jsonl from each graph file's part, merged: the bytes the build committed."""
+    chunks = [p.read_bytes() for p in quad_files(ROOT / "graph")]
+    docs = searchdocs.merged_documents([searchdocs.file_summary(c) for c in chunks], chunks.__getitem__)
+    assert searchdocs.to_jsonl(docs) == (ROOT / "graph" / searchdocs.FILE).read_bytes()
+
+
 def test_two_builds_write_the_same_search_file(tmp_path):
     """The search documents are part of the deterministic build: two cold builds, byte-identical, named by the manifest."""
     import hashlib

@@ -89,7 +89,7 @@ def run_build(root: Path, out_dir: Path | None, progress: bool | None = None,
     if problems:
         raise InputError(sorted(set(problems)))
     clock.lap("cross-document checks")
-    assembled = assemble(shared, [h for h, _ in heads], [e for _, e in heads])
+    assembled = assemble(shared, [h for h, _ in heads], [e for _, e in heads], cache)
     if out_dir is not None:
         write_graph(out_dir, assembled.parts, assembled.manifest, _unchanged(out_dir, last))
         cache.store("outputs", record_key, {
@@ -97,6 +97,7 @@ def run_build(root: Path, out_dir: Path | None, progress: bool | None = None,
             "triples": assembled.triples, "types": dict(assembled.types)})
     clock.lap("assemble and write")
     cache.prune("doc", keep=set(keys))
+    cache.prune("search", keep=assembled.search_keys)
     return BuildReport(assembled.documents, assembled.triples, assembled.types, len(todo), redone, clock.laps)
 
 

@@ -5,20 +5,22 @@ Each document's two files are its cache entry's bytes; the shared graphs (ontolo
 the registry's inferences, and the agreement between sources, derived from every document's
 claims by agreement.py, with its own OWL-RL inferences) are serialized here. So a changed document changes its own two files,
 the manifest and, when its claims about shared nodes changed, the agreement graph.
-The search documents (searchdocs.py) are derived from every file's bytes in one pass and written
-beside them as graph/search.jsonl, which the manifest names with its sha256.
+The search documents (searchdocs.py) are merged from each file's part, cached by the file's
+sha256 (so only changed files are read), and written beside them as graph/search.jsonl, which
+the manifest names with its sha256.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Graph
 
 from .. import agreement, factgroups, searchdocs, serialize
+from ..cache import Cache, digest
 from ..graphdir import GraphFile, file_of, manifest_text
 from ..namespace import BASE, graph_iri
 from ..problems import InputError, Problem
@@ -44,6 +46,7 @@ class Assembled:
     documents: int
     triples: int
     types: Counter
+    search_keys: set = field(default_factory=set)  # the cache entries of its search parts
 
 
 def _part(graph, triples) -> Part:
@@ -82,14 +85,33 @@ def _bytes(part: Part) -> bytes:
         return fh.read(part.length)
 
 
-def search_part(parts: list[Part]) -> Part:
-    """graph/search.jsonl: the search documents of every file in ``parts``, sorted by IRI."""
-    data = searchdocs.to_jsonl(searchdocs.from_nquads(_bytes(p) for p in parts))
+def search_part(parts: list[Part], cache: Cache | None = None, key: str = "") -> Part:
+    """graph/search.jsonl: the search documents of every file in ``parts``, sorted by IRI.
+
+    Each file's part (searchdocs.file_summary) is cached under ``key`` and the file's sha256, so a
+    rebuild reads only the files that changed and merges the rest from the cache."""
+    summaries = []
+    for p in parts:
+        name = digest(key, "search", p.info.sha256)
+        summary = cache.load("search", name) if cache is not None else None
+        if summary is None:
+            summary = searchdocs.file_summary(_bytes(p))
+            if cache is not None:
+                cache.store("search", name, summary)
+        summaries.append(summary)
+    data = searchdocs.to_jsonl(searchdocs.merged_documents(summaries, lambda i: _bytes(parts[i])))
     return Part(GraphFile(searchdocs.FILE, "", data.count(b"\n"), hashlib.sha256(data).hexdigest()), data=data)
 
 
-def assemble(shared: Shared, heads: list[DocResult], entries: list[tuple[Path, int]]) -> Assembled:
-    """Every file of graph/ with its manifest; ``entries`` gives each head's cache entry and where its bytes start."""
+def search_keys(parts: list[Part], key: str) -> set[str]:
+    """The cache names of the search parts of ``parts`` (what a build keeps when it prunes)."""
+    return {digest(key, "search", p.info.sha256) for p in parts}
+
+
+def assemble(shared: Shared, heads: list[DocResult], entries: list[tuple[Path, int]],
+             cache: Cache | None = None) -> Assembled:
+    """Every file of graph/ with its manifest; ``entries`` gives each head's cache entry and where its bytes start.
+    With ``cache``, what is derived per file (the search documents' parts) is kept there and reused."""
     agreed, agreed_inferred = agreement_triples(shared, heads)
     parts = shared_parts(shared) + [_part(agreement.AGREEMENT, agreed), _part(inferred_graph("agreement"), agreed_inferred)]
     taken = {p.info.file: "the build" for p in parts}
@@ -115,6 +137,7 @@ def assemble(shared: Shared, heads: list[DocResult], entries: list[tuple[Path, i
     for t in [*about_shared, *agreed, *agreed_inferred]:
         count_type(t, types)
     infos = [p.info for p in parts]
-    search = search_part(sorted(parts, key=lambda p: p.info.file))
-    return Assembled(sorted(parts, key=lambda p: p.info.file) + [search], manifest_text(infos, search.info), len(heads),
-                     sum(i.triples for i in infos), types)
+    parts.sort(key=lambda p: p.info.file)
+    search = search_part(parts, cache, shared.key)
+    return Assembled(parts + [search], manifest_text(infos, search.info), len(heads),
+                     sum(i.triples for i in infos), types, search_keys(parts, shared.key))
