@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import shutil
 from pathlib import Path
 
@@ -89,6 +90,27 @@ def test_search_parts_are_derived_only_for_changed_files(corpus, tmp_path, monke
     assert read and set(read) <= own
     monkeypatch.undo()
     assert outputs(corpus) == clean_build(corpus, tmp_path / "clean")
+
+
+def test_agreement_is_derived_again_only_when_claims_change(corpus, tmp_path, monkeypatch):
+    """The agreement graph is cached under a key of every document's claims: a change to a statement's
+    wording reuses it, a new source's claims derive it again; both give a clean build's graph/."""
+    assembly = importlib.import_module("dossier.build.assemble")  # (the package exports a function of that name)
+    derived: list[int] = []
+    real = assembly.agreement_triples
+    monkeypatch.setattr(assembly, "agreement_triples", lambda *args: derived.append(1) or real(*args))
+    mapping = sorted((corpus / "mappings").glob("synthetic-*.yaml"))[5]
+    _edit(mapping, "content: \"", "content: \"Put otherwise: ")
+    assert run_build(corpus, corpus / "graph", progress=False).processed == 1
+    assert derived == []
+    witness = add_copy(corpus, "synthetic-second-witness")
+    run_build(corpus, corpus / "graph", progress=False)
+    assert derived == [1]
+    monkeypatch.undo()
+    assert outputs(corpus) == clean_build(corpus, tmp_path / "clean")
+    witness.unlink()
+    (corpus / "documents" / f"{witness.stem}.txt").unlink()
+    run_build(corpus, corpus / "graph", progress=False)
 
 
 def test_damaged_cache_entries_are_made_again(corpus, tmp_path):

@@ -97,7 +97,8 @@ def run_build(root: Path, out_dir: Path | None, progress: bool | None = None,
             "triples": assembled.triples, "types": dict(assembled.types)})
     clock.lap("assemble and write")
     cache.prune("doc", keep=set(keys))
-    cache.prune("search", keep=assembled.search_keys)
+    for kind, used in assembled.cache_keys.items():
+        cache.prune(kind, keep=used)
     return BuildReport(assembled.documents, assembled.triples, assembled.types, len(todo), redone, clock.laps)
 
 

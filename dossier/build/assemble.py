@@ -4,7 +4,8 @@ inputs and the documents' cache entries.
 Each document's two files are its cache entry's bytes; the shared graphs (ontology, registry,
 the registry's inferences, and the agreement between sources, derived from every document's
 claims by agreement.py, with its own OWL-RL inferences) are serialized here. So a changed document changes its own two files,
-the manifest and, when its claims about shared nodes changed, the agreement graph.
+the manifest and, when its claims about shared nodes changed, the agreement graph (cached under
+a key of every document's claims, so it is derived again only then).
 The search documents (searchdocs.py) are merged from each file's part, cached by the file's
 sha256 (so only changed files are read), and written beside them as graph/search.jsonl, which
 the manifest names with its sha256.
@@ -13,6 +14,7 @@ the manifest names with its sha256.
 from __future__ import annotations
 
 import hashlib
+import pickle
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,7 +48,7 @@ class Assembled:
     documents: int
     triples: int
     types: Counter
-    search_keys: set = field(default_factory=set)  # the cache entries of its search parts
+    cache_keys: dict = field(default_factory=dict)  # kind -> the cache entries it used (what a build keeps)
 
 
 def _part(graph, triples) -> Part:
@@ -75,6 +77,24 @@ def agreement_triples(shared: Shared, heads: list[DocResult]) -> tuple[list, lis
     own = f"{BASE}agreement/"
     inferred = sorted(t for t in shared.reasoner.infer_registry(g) if str(t[0]).startswith(own))
     return agreed, inferred
+
+
+def agreement_parts(shared: Shared, heads: list[DocResult], cache: Cache | None = None) -> tuple[str, list[Part], Counter]:
+    """The agreement graph's two files and the classes they count, under a key of every document's
+    claims (and the shared inputs): a change that leaves all claims as they were reuses them from
+    the cache instead of deriving and reasoning again. Returns (key, parts, class counts)."""
+    claims = hashlib.sha256(pickle.dumps([h.claims for h in heads], protocol=pickle.HIGHEST_PROTOCOL)).hexdigest()
+    key = digest(shared.key, "agreement", claims)
+    found = cache.load("agreement", key) if cache is not None else None
+    if found is None:
+        agreed, agreed_inferred = agreement_triples(shared, heads)
+        types: Counter = Counter()
+        for t in [*agreed, *agreed_inferred]:
+            count_type(t, types)
+        found = ([_part(agreement.AGREEMENT, agreed), _part(inferred_graph("agreement"), agreed_inferred)], types)
+        if cache is not None:
+            cache.store("agreement", key, found)
+    return key, *found
 
 
 def _bytes(part: Part) -> bytes:
@@ -111,9 +131,9 @@ def search_keys(parts: list[Part], key: str) -> set[str]:
 def assemble(shared: Shared, heads: list[DocResult], entries: list[tuple[Path, int]],
              cache: Cache | None = None) -> Assembled:
     """Every file of graph/ with its manifest; ``entries`` gives each head's cache entry and where its bytes start.
-    With ``cache``, what is derived per file (the search documents' parts) is kept there and reused."""
-    agreed, agreed_inferred = agreement_triples(shared, heads)
-    parts = shared_parts(shared) + [_part(agreement.AGREEMENT, agreed), _part(inferred_graph("agreement"), agreed_inferred)]
+    With ``cache``, what is derived (each file's search part, the agreement graph) is kept there and reused."""
+    agreement_key, agreed, agreed_types = agreement_parts(shared, heads, cache)
+    parts = shared_parts(shared) + agreed
     taken = {p.info.file: "the build" for p in parts}
     clashes = []
     for head, (path, start) in zip(heads, entries):
@@ -134,10 +154,11 @@ def assemble(shared: Shared, heads: list[DocResult], entries: list[tuple[Path, i
     for h in heads:
         about_shared.update(h.shared_asserted)
         about_shared.update(h.shared_inferred)
-    for t in [*about_shared, *agreed, *agreed_inferred]:
+    for t in about_shared:
         count_type(t, types)
+    types.update(agreed_types)
     infos = [p.info for p in parts]
     parts.sort(key=lambda p: p.info.file)
     search = search_part(parts, cache, shared.key)
     return Assembled(parts + [search], manifest_text(infos, search.info), len(heads),
-                     sum(i.triples for i in infos), types, search_keys(parts, shared.key))
+                     sum(i.triples for i in infos), types, {"search": search_keys(parts, shared.key), "agreement": {agreement_key}})
