@@ -92,20 +92,24 @@ def test_search_parts_are_derived_only_for_changed_files(corpus, tmp_path, monke
     assert outputs(corpus) == clean_build(corpus, tmp_path / "clean")
 
 
-def test_agreement_is_derived_again_only_when_claims_change(corpus, tmp_path, monkeypatch):
-    """The agreement graph is cached under a key of every document's claims: a change to a statement's
-    wording reuses it, a new source's claims derive it again; both give a clean build's graph/."""
+def test_shared_graphs_and_agreement_are_reused_until_their_inputs_change(corpus, tmp_path, monkeypatch):
+    """The shared graphs' files are cached under the shared inputs' key and the agreement graph's under a
+    key of every document's claims: a change to a statement's wording serializes neither again, a new
+    source's claims derive the agreement graph again; both give a clean build's graph/."""
     assembly = importlib.import_module("dossier.build.assemble")  # (the package exports a function of that name)
     derived: list[int] = []
-    real = assembly.agreement_triples
-    monkeypatch.setattr(assembly, "agreement_triples", lambda *args: derived.append(1) or real(*args))
+    serialized: list[str] = []
+    derive, part = assembly.agreement_triples, assembly._part
+    monkeypatch.setattr(assembly, "agreement_triples", lambda *args: derived.append(1) or derive(*args))
+    monkeypatch.setattr(assembly, "_part", lambda graph, triples: serialized.append(str(graph)) or part(graph, triples))
     mapping = sorted((corpus / "mappings").glob("synthetic-*.yaml"))[5]
     _edit(mapping, "content: \"", "content: \"Put otherwise: ")
     assert run_build(corpus, corpus / "graph", progress=False).processed == 1
-    assert derived == []
+    assert derived == [] and serialized == []
     witness = add_copy(corpus, "synthetic-second-witness")
     run_build(corpus, corpus / "graph", progress=False)
     assert derived == [1]
+    assert sorted(serialized) == ["https://w3id.org/dossier/graph/agreement", "https://w3id.org/dossier/graph/inferred/agreement"]
     monkeypatch.undo()
     assert outputs(corpus) == clean_build(corpus, tmp_path / "clean")
     witness.unlink()

@@ -57,13 +57,19 @@ def _part(graph, triples) -> Part:
     return Part(info, data=data)
 
 
-def shared_parts(shared: Shared) -> list[Part]:
-    """The ontology, the registry, the curated background and their inferences, one file each."""
-    parts = [_part(graph_iri("ontology"), shared.ontology), _part(graph_iri("entities"), shared.registry),
-             _part(inferred_graph("entities"), sorted(shared.registry_inferred))]
-    if len(shared.curated):  # a project without mappings/curated/ has no such graph
-        parts += [_part(graph_iri("curated"), shared.curated), _part(inferred_graph("curated"), sorted(shared.curated_inferred))]
-    return parts
+def shared_parts(shared: Shared, cache: Cache | None = None) -> list[Part]:
+    """The ontology, the registry, the curated background and their inferences, one file each;
+    cached under the shared inputs' key, so a rebuild that changed none of them does not serialize them."""
+    found = cache.load("shared", shared.key) if cache is not None else None
+    if found is None:
+        found = [_part(graph_iri("ontology"), shared.ontology), _part(graph_iri("entities"), shared.registry),
+                 _part(inferred_graph("entities"), sorted(shared.registry_inferred))]
+        if len(shared.curated):  # a project without mappings/curated/ has no such graph
+            found += [_part(graph_iri("curated"), shared.curated),
+                      _part(inferred_graph("curated"), sorted(shared.curated_inferred))]
+        if cache is not None:
+            cache.store("shared", shared.key, found)
+    return found
 
 
 def agreement_triples(shared: Shared, heads: list[DocResult]) -> tuple[list, list]:
@@ -133,7 +139,7 @@ def assemble(shared: Shared, heads: list[DocResult], entries: list[tuple[Path, i
     """Every file of graph/ with its manifest; ``entries`` gives each head's cache entry and where its bytes start.
     With ``cache``, what is derived (each file's search part, the agreement graph) is kept there and reused."""
     agreement_key, agreed, agreed_types = agreement_parts(shared, heads, cache)
-    parts = shared_parts(shared) + agreed
+    parts = shared_parts(shared, cache) + agreed
     taken = {p.info.file: "the build" for p in parts}
     clashes = []
     for head, (path, start) in zip(heads, entries):
@@ -161,4 +167,5 @@ def assemble(shared: Shared, heads: list[DocResult], entries: list[tuple[Path, i
     parts.sort(key=lambda p: p.info.file)
     search = search_part(parts, cache, shared.key)
     return Assembled(parts + [search], manifest_text(infos, search.info), len(heads),
-                     sum(i.triples for i in infos), types, {"search": search_keys(parts, shared.key), "agreement": {agreement_key}})
+                     sum(i.triples for i in infos), types, {"search": search_keys(parts, shared.key), "agreement": {agreement_key},
+                                                                "shared": {shared.key}})
