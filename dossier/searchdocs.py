@@ -1,7 +1,8 @@
 """The search documents: one record per findable item (entity, source, fact) with its names, aliases,
 descriptions, contents and quotes, derived in one linear pass over triples.
 
-The build writes them to graph/search.jsonl (sorted by IRI, so the same graph gives the same
+The build summarizes each document's files once (``summarize``, cached by their sha256) and
+merges the summaries into graph/search.jsonl (sorted by IRI, so the same graph gives the same
 bytes), and the server builds its full-text index from that file at start, which takes seconds
 where a SPARQL aggregate over the whole graph took minutes. A server on a remote store asks it
 one simple query per field (``field_queries``) and merges the rows with the same ``Collector``.
@@ -12,6 +13,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import pyoxigraph as ox
 from rdflib.namespace import RDF, RDFS, SKOS
@@ -102,19 +104,21 @@ class Collector:
     def documents(self) -> list[dict]:
         """One dict per item that has a kind and some text, sorted by IRI; every list sorted, blanks dropped."""
         self._chain_quotes()
-        out = []
-        for item in sorted(self.kinds):
-            fields = self.values.get(item, {})
-            names = fields.get("names") or fields.get("labels") or set()
-            doc = {"iri": item, "kind": min(self.kinds[item]).rsplit("#", 1)[-1],
-                   "names": names, "aliases": fields.get("aliases", set()),
-                   "descriptions": fields.get("descriptions", set()), "contents": fields.get("contents", set()),
-                   "quotes": self.quotes.get(item, set())}
-            for f in TEXT_FIELDS:
-                doc[f] = sorted(v for v in doc[f] if v and v.strip())
-            if any(doc[f] for f in TEXT_FIELDS):
-                out.append(doc)
-        return out
+        return [d for d in (self.document(item) for item in sorted(self.kinds)) if d is not None]
+
+    def document(self, item: str) -> dict | None:
+        """The item's search document, or None when it has no kind or no text."""
+        if item not in self.kinds:
+            return None
+        fields = self.values.get(item, {})
+        names = fields.get("names") or fields.get("labels") or set()
+        doc = {"iri": item, "kind": min(self.kinds[item]).rsplit("#", 1)[-1],
+               "names": names, "aliases": fields.get("aliases", set()),
+               "descriptions": fields.get("descriptions", set()), "contents": fields.get("contents", set()),
+               "quotes": self.quotes.get(item, set())}
+        for f in TEXT_FIELDS:
+            doc[f] = sorted(v for v in doc[f] if v and v.strip())
+        return doc if any(doc[f] for f in TEXT_FIELDS) else None
 
 
 def _key(term, part: int):
@@ -136,18 +140,34 @@ def _collect(collector: Collector, data: bytes, n: int) -> None:
 _WANTED = {_TYPE, *_BY_PREDICATE, *_ANNOTATION_PREDICATES}
 
 
-def file_summary(data: bytes) -> tuple:
-    """One N-Quads file's part of the search documents: (kinds, values, quotes, joins), its items'
-    classes, field values and the quotes its own annotations give, and the IRIs its annotation
-    chains pass through (where another file's chain could join it). The build caches it by the
-    file's sha256, so a rebuild reads only the files that changed."""
+@dataclass(frozen=True)
+class Summary:
+    """Some N-Quads files' part of the search documents (``summarize``): their items' classes, field
+    values and the quotes their own annotations give; the finished line of each item, good as long as
+    no other file names the item; and the IRIs their annotation chains pass through (where another
+    file's chain could join them). The build caches it by the files' sha256, so a rebuild reads only
+    the files that changed."""
+
+    kinds: dict
+    values: dict
+    quotes: dict
+    items: frozenset
+    lines: list  # (IRI, its search document as a JSON line), sorted
+    joins: frozenset
+
+
+def summarize(*files: bytes) -> Summary:
+    """The search documents' part of ``files`` read together (a document's own two files, say)."""
     c = Collector()
-    _collect(c, data, 0)
+    for n, data in enumerate(files):
+        _collect(c, data, n)
     joins = {x for x in (*c._bodies, *c._describing, *c._targets, *c._selectors, *c._quote_selectors, *c._exact,
                          *(t for ts in c._targets.values() for t in ts),
                          *(s for ss in c._selectors.values() for s in ss)) if isinstance(x, str)}
     c._chain_quotes()
-    return (dict(c.kinds), {item: dict(fields) for item, fields in c.values.items()}, dict(c.quotes), frozenset(joins))
+    kinds, values, quotes = dict(c.kinds), {i: dict(f) for i, f in c.values.items()}, dict(c.quotes)
+    lines = [(d["iri"], _line(d)) for d in c.documents()]
+    return Summary(kinds, values, quotes, frozenset(kinds) | frozenset(values) | frozenset(quotes), lines, frozenset(joins))
 
 
 def _union(into: dict, part: dict) -> None:
@@ -157,47 +177,69 @@ def _union(into: dict, part: dict) -> None:
         into[item] = values if old is None else old | values
 
 
-def merged_documents(summaries: list, chunk) -> list[dict]:
-    """The search documents of several files from their ``file_summary``, the same as one pass over
-    them all: an annotation chain through an IRI that several files' chains name may join across
-    them, so those files are read again together (``chunk(i)``: the bytes of the i-th file)."""
-    kinds: dict = {}
-    values: dict = {}
-    quotes: dict = {}
+def merged_lines(summaries: list[Summary], files) -> list[bytes]:
+    """The search documents, one JSON line each sorted by IRI, of all the files ``summaries`` were
+    made from, the same as one pass over them all would give. An item named by several summaries is
+    merged anew; an annotation chain through an IRI that several summaries' chains name may join
+    across them, so those are read again together (``files(i)``: the files of the i-th summary)."""
     seen: set = set()
+    shared: set = set()
+    chained: set = set()
     crossing: set = set()
-    for k, v, q, joins in summaries:
-        _union(kinds, k)
-        for item, fields in v.items():
-            old = values.get(item)
-            values[item] = fields if old is None else {f: old.get(f, set()) | fields.get(f, set())
-                                                        for f in old.keys() | fields.keys()}
-        _union(quotes, q)
-        if joins:
-            crossing |= joins & seen
-            seen |= joins
+    for s in summaries:
+        shared |= s.items & seen
+        seen |= s.items
+        if s.joins:
+            crossing |= s.joins & chained
+            chained |= s.joins
+    merged = Collector()
     if crossing:
         across = Collector()
-        for i, summary in enumerate(summaries):
-            if summary[3] & crossing:
-                _collect(across, chunk(i), i)
+        for i, s in enumerate(summaries):
+            if s.joins & crossing:
+                for n, data in enumerate(files(i)):
+                    _collect(across, data, (i, n))
         across._chain_quotes()
-        _union(quotes, dict(across.quotes))
-    merged = Collector()
-    merged.kinds, merged.values, merged.quotes = kinds, values, quotes
-    return merged.documents()
+        _union(merged.quotes, dict(across.quotes))
+        shared |= set(across.quotes)
+    lines = []
+    for s in summaries:
+        mine = s.items & shared
+        if not mine:
+            lines += s.lines
+            continue
+        lines += [pair for pair in s.lines if pair[0] not in mine]
+        for item in mine:
+            if item in s.kinds:
+                _union(merged.kinds, {item: s.kinds[item]})
+            if item in s.quotes:
+                _union(merged.quotes, {item: s.quotes[item]})
+            fields = s.values.get(item)
+            if fields is not None:
+                old = merged.values.get(item)
+                merged.values[item] = fields if old is None else {
+                    f: old.get(f, set()) | fields.get(f, set()) for f in old.keys() | fields.keys()}
+    for item in shared:
+        doc = merged.document(item)
+        if doc is not None:
+            lines.append((item, _line(doc)))
+    lines.sort()
+    return [line for _, line in lines]
 
 
 def from_nquads(chunks: Iterable[bytes]) -> list[dict]:
     """The search documents of the graph held by ``chunks`` (N-Quads, one file each)."""
     chunks = list(chunks)
-    return merged_documents([file_summary(c) for c in chunks], chunks.__getitem__)
+    return [json.loads(line) for line in merged_lines([summarize(c) for c in chunks], lambda i: [chunks[i]])]
+
+
+def _line(document: dict) -> bytes:
+    return (json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode("utf-8")
 
 
 def to_jsonl(documents: list[dict]) -> bytes:
     """One JSON object a line, keys sorted, in the order given (the build gives them sorted by IRI)."""
-    return "".join(json.dumps(d, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
-                   for d in documents).encode("utf-8")
+    return b"".join(_line(d) for d in documents)
 
 
 def field_queries() -> dict[str, str]:

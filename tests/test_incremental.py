@@ -81,8 +81,8 @@ def test_search_parts_are_derived_only_for_changed_files(corpus, tmp_path, monke
     from dossier import searchdocs
 
     read: list[bytes] = []
-    real = searchdocs.file_summary
-    monkeypatch.setattr(searchdocs, "file_summary", lambda data: read.append(data) or real(data))
+    real = searchdocs.summarize
+    monkeypatch.setattr(searchdocs, "summarize", lambda *files: read.extend(files) or real(*files))
     mapping = sorted((corpus / "mappings").glob("synthetic-*.yaml"))[4]
     _edit(mapping, "content: \"", "content: \"Reworded: ")
     run_build(corpus, corpus / "graph", progress=False)

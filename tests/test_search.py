@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 
 import pyoxigraph as ox
@@ -172,17 +173,21 @@ def test_an_annotation_chain_split_across_files_still_gives_its_quote():
     second = "".join(f"{t} {g} .\n" for t in [
         f"{target} <{oa}hasSelector> {sel}", f"{sel} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{oa}TextQuoteSelector>",
         f'{sel} <{oa}exact> "words in two files"']).encode()
-    assert not searchdocs.file_summary(first)[2] and not searchdocs.file_summary(second)[2]  # neither alone has it
-    summaries = [searchdocs.file_summary(first), searchdocs.file_summary(second)]
-    docs = searchdocs.merged_documents(summaries, [first, second].__getitem__)
-    assert [(d["names"], d["quotes"]) for d in docs] == [(["split"], ["words in two files"])]
+    summaries = [searchdocs.summarize(first), searchdocs.summarize(second)]
+    assert not summaries[0].quotes and not summaries[1].quotes  # neither alone has it
+    assert summaries[0].lines and "words" not in summaries[0].lines[0][1].decode()
+    lines = searchdocs.merged_lines(summaries, lambda i: [(first, second)[i]])
+    assert [(d["names"], d["quotes"]) for d in map(json.loads, lines)] == [(["split"], ["words in two files"])]
+    together = searchdocs.summarize(first, second)  # read together, the chain is joined at once
+    assert searchdocs.merged_lines([together], lambda i: [first, second]) == lines
 
 
 def test_merging_cached_file_parts_gives_the_committed_search_file():
-    """graph/search.jsonl from each graph file's part, merged: the bytes the build committed."""
+    """graph/search.jsonl from each graph file's part, merged (items several files name, such as a
+    fact with inferred classes or a registry entity, merged anew): the bytes the build committed."""
     chunks = [p.read_bytes() for p in quad_files(ROOT / "graph")]
-    docs = searchdocs.merged_documents([searchdocs.file_summary(c) for c in chunks], chunks.__getitem__)
-    assert searchdocs.to_jsonl(docs) == (ROOT / "graph" / searchdocs.FILE).read_bytes()
+    lines = searchdocs.merged_lines([searchdocs.summarize(c) for c in chunks], lambda i: [chunks[i]])
+    assert b"".join(lines) == (ROOT / "graph" / searchdocs.FILE).read_bytes()
 
 
 def test_two_builds_write_the_same_search_file(tmp_path):

@@ -114,24 +114,39 @@ def _bytes(part: Part) -> bytes:
 def search_part(parts: list[Part], cache: Cache | None = None, key: str = "") -> Part:
     """graph/search.jsonl: the search documents of every file in ``parts``, sorted by IRI.
 
-    Each file's part (searchdocs.file_summary) is cached under ``key`` and the file's sha256, so a
-    rebuild reads only the files that changed and merges the rest from the cache."""
+    A document's files are summarized together (searchdocs.summarize) and each summary is cached
+    under ``key`` and the files' sha256, so a rebuild reads only the files that changed and merges
+    the others' finished lines."""
+    units = _units(parts)
     summaries = []
-    for p in parts:
-        name = digest(key, "search", p.info.sha256)
+    for unit in units:
+        name = _unit_key(unit, key)
         summary = cache.load("search", name) if cache is not None else None
         if summary is None:
-            summary = searchdocs.file_summary(_bytes(p))
+            summary = searchdocs.summarize(*(_bytes(p) for p in unit))
             if cache is not None:
                 cache.store("search", name, summary)
         summaries.append(summary)
-    data = searchdocs.to_jsonl(searchdocs.merged_documents(summaries, lambda i: _bytes(parts[i])))
-    return Part(GraphFile(searchdocs.FILE, "", data.count(b"\n"), hashlib.sha256(data).hexdigest()), data=data)
+    lines = searchdocs.merged_lines(summaries, lambda i: [_bytes(p) for p in units[i]])
+    data = b"".join(lines)
+    return Part(GraphFile(searchdocs.FILE, "", len(lines), hashlib.sha256(data).hexdigest()), data=data)
+
+
+def _units(parts: list[Part]) -> list[list[Part]]:
+    """The files read together for the search documents: a document's (one cache entry's), or one shared file."""
+    by_entry: dict = {}
+    for p in parts:
+        by_entry.setdefault(p.entry if p.entry is not None else id(p), []).append(p)
+    return list(by_entry.values())
+
+
+def _unit_key(unit: list[Part], key: str) -> str:
+    return digest(key, "search", *(p.info.sha256 for p in unit))
 
 
 def search_keys(parts: list[Part], key: str) -> set[str]:
-    """The cache names of the search parts of ``parts`` (what a build keeps when it prunes)."""
-    return {digest(key, "search", p.info.sha256) for p in parts}
+    """The cache names of the search summaries of ``parts`` (what a build keeps when it prunes)."""
+    return {_unit_key(unit, key) for unit in _units(parts)}
 
 
 def assemble(shared: Shared, heads: list[DocResult], entries: list[tuple[Path, int]],
