@@ -117,6 +117,19 @@ def test_shared_graphs_and_agreement_are_reused_until_their_inputs_change(corpus
     run_build(corpus, corpus / "graph", progress=False)
 
 
+def test_a_rebuild_reads_only_the_changed_documents_cache_entry(corpus, monkeypatch):
+    """Every entry's header is kept in one index: the other documents' entries are not opened again."""
+    from dossier.build import entry
+
+    opened: list = []
+    real = entry.read_raw
+    monkeypatch.setattr(entry, "read_raw", lambda path: opened.append(path) or real(path))
+    mapping = sorted((corpus / "mappings").glob("synthetic-*.yaml"))[6]
+    _edit(mapping, "content: \"", "content: \"Said again: ")
+    report = run_build(corpus, corpus / "graph", progress=False)
+    assert report.processed == 1 and len(opened) == 1
+
+
 def test_damaged_cache_entries_are_made_again(corpus, tmp_path):
     before = outputs(corpus)
     entries = sorted(p for p in (corpus / ".cache" / "build" / "doc").rglob("*") if p.is_file())

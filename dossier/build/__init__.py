@@ -104,7 +104,7 @@ def run_build(root: Path, out_dir: Path | None, progress: bool | None = None,
 
 def _heads(shared, cache: Cache, paths: list[Path], keys: list[str], failed: set[str], problems: list) -> list:
     """(header, (entry path, start)) of each document that built, redoing entries removed or damaged since."""
-    found = {k: entry.read_head(cache.path("doc", k)) for k in keys if k not in failed}
+    found = _read_heads(cache, [k for k in keys if k not in failed])
     vanished = [(p, k) for p, k in zip(paths, keys) if k in found and found[k] is None]
     if vanished:
         more, bad = process_all(shared, cache, vanished, False)
@@ -114,6 +114,34 @@ def _heads(shared, cache: Cache, paths: list[Path], keys: list[str], failed: set
             if found[k] is None and k not in bad:
                 raise RuntimeError(f"the build cache ({cache.dir}) cannot be written or read back")
     return [(found[k][0], (cache.path("doc", k), found[k][1])) for k in keys if found.get(k) is not None]
+
+
+_HEADS = "index"  # the cache's one file of every document entry's pickled header, by key
+
+
+def _read_heads(cache: Cache, keys: list[str]) -> dict:
+    """Key -> (header, start) of each entry, None when it is missing or damaged. The pickled headers
+    are kept in one index file, so a rebuild stats the entries rather than opening each one; an
+    entry whose size changed since is read again."""
+    index = cache.load("heads", _HEADS) or {}
+    now, changed = {}, len(index) != len(keys)
+    for k in keys:
+        known = index.get(k)
+        try:
+            size = cache.path("doc", k).stat().st_size
+        except OSError:
+            size = None
+        if known is not None and known[2] == size:
+            now[k] = known
+        elif size is not None:
+            now[k], changed = entry.read_raw(cache.path("doc", k)), True
+    found = {k: None for k in keys}
+    for k, raw in now.items():
+        found[k] = None if raw is None else entry.load_head(*raw)
+    kept = {k: raw for k, raw in now.items() if raw is not None and found[k] is not None}
+    if changed or len(kept) != len(keys):
+        cache.store("heads", _HEADS, kept)
+    return found
 
 
 def _stamps(out_dir: Path) -> dict | None:
