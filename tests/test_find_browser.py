@@ -83,3 +83,20 @@ def test_download_page_lists_the_graph_files_and_the_csv(served, page):
     assert page.locator("table.downloads tbody tr").count() == len(listed)
     assert page.locator("a[href='/download/facts.csv']").count() == 1
     assert page.outside == [] and page.errors == []
+
+
+def test_a_mistyped_entity_address_leads_to_the_entity(served, page):
+    """/id/harper is no entity: the 404 page offers Stephen Harper (did you mean), a link to the search and a box."""
+    response = page.goto(served.url + "/id/harper")
+    assert response.status == 404
+    assert page.locator("main .search-link").get_attribute("href") == "/search?q=harper"
+    page.locator("main ul.did-you-mean a", has_text="Stephen Harper").click()
+    page.wait_for_url(served.url + "/id/stephen-harper")
+    assert page.locator("h1").inner_text().startswith("Stephen Harper")
+    page.goto(served.url + "/nothing/here")
+    box = page.locator("main form.search-page input[name=q]")
+    box.fill("mojahedin")
+    box.press("Enter")
+    page.wait_for_url("**/search?q=mojahedin")
+    assert "People's Mojahedin Organization of Iran" in page.locator("ol.results li.result a.label").first.inner_text()
+    assert page.outside == [] and page.errors == []

@@ -279,3 +279,12 @@ def test_a_rebuilt_graph_is_searched_without_a_restart(tmp_path):
         assert found("quintessential clerkship"), "the new content is not searchable after the swap"
     finally:
         server.stop()
+
+
+def test_an_address_is_searched_by_its_words():
+    from dossier.serve.find import slug_words
+
+    assert slug_words("/id/stephen_harper") == "stephen harper"
+    assert slug_words("Mojahedin-e-Khalq") == "mojahedin khalq"
+    assert slug_words("/id/Not_A_Slug") == "not slug"
+    assert slug_words("/a/b") == ""

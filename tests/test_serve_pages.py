@@ -213,6 +213,34 @@ def test_unknown_resources_are_404(served, path):
     assert HTTP.get(served.url + path, headers=HTML).status_code == 404
 
 
+def test_unknown_entity_page_offers_what_its_words_find(served):
+    """/id/harper: 404, with a search box, a "did you mean" list from the search index and a link to /search."""
+    r = HTTP.get(served.url + "/id/harper", headers=HTML)
+    assert r.status_code == 404 and r.headers["content-type"].startswith("text/html")
+    main = r.text.split("</header>")[1]
+    suggestions = main.split('<ul class="did-you-mean">')[1].split("</ul>")[0]
+    assert '<a href="/id/stephen-harper">Stephen Harper</a>' in suggestions
+    assert "/fact/" not in suggestions  # an address names a thing, not a fact
+    assert 'href="/search?q=harper"' in main
+    assert '<form class="search-page" action="/search"' in main and 'name="q" value="harper"' in main
+    # the words of a slug are searched as words
+    two = HTTP.get(served.url + "/id/stephen-harpr", headers=HTML)
+    assert two.status_code == 404 and 'href="/id/stephen-harper"' in two.text.split("</header>")[1]
+    # programs still get the JSON error body
+    for accept in ("application/json", "application/ld+json", "text/turtle"):
+        js = HTTP.get(served.url + "/id/harper", headers={"Accept": accept})
+        assert js.status_code == 404 and js.headers["content-type"].startswith("application/json"), accept
+        assert js.json()["error"] == "not-found"
+
+
+@pytest.mark.parametrize("path", ["/no/such/page", "/source/harper", "/id/Not_A_Slug", "/fact/x/y", "/download/graph/nothing.nq"])
+def test_every_html_404_has_the_search_box(served, path):
+    r = HTTP.get(served.url + path, headers=HTML)
+    assert r.status_code == 404 and r.headers["content-type"].startswith("text/html")
+    main = r.text.split("</header>")[1]
+    assert '<form class="search-page" action="/search"' in main
+
+
 def test_index_and_query_page(served):
     index = HTTP.get(served.url + "/id/", headers=HTML)
     assert index.status_code == 200 and "/id/irgc" in index.text

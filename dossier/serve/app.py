@@ -133,6 +133,15 @@ def create_app(settings: Settings, backend: QueryBackend) -> FastAPI:
             return HTMLResponse(html, status_code=status, headers=headers)
         return protocol.error_response(status, code, message, headers)
 
+    async def not_found(request: Request, message: str, slug: str | None = None) -> Response:
+        """404: the JSON error body for programs; for browsers the error page with a search box and the
+        entities and sources the address's words find ("did you mean"), ``slug`` or else the path's last part."""
+        if not wants_html(request):
+            return protocol.error_response(404, "not-found", message)
+        guess, hits = await find.did_you_mean(site, slug if slug is not None else request.url.path)
+        html = pages.render("error.html", status=404, heading="Not found", message=message, guess=guess, suggestions=hits)
+        return HTMLResponse(html, status_code=404)
+
     def failed_page(request: Request, failed: QueryFailed) -> Response:
         reply = failed.reply
         if wants_html(request):
@@ -150,7 +159,7 @@ def create_app(settings: Settings, backend: QueryBackend) -> FastAPI:
             if refused is not None:
                 return refused
             if not allowed:
-                return error_page(request, 404, "not-found", f"nothing here answers {request.url.path}")
+                return await not_found(request, f"nothing here answers {request.url.path}")
             if request.method not in allowed:
                 allow = ", ".join(sorted(allowed))
                 return error_page(request, 405, "method-not-allowed", f"{request.url.path} answers {allow}", {"Allow": allow})
@@ -264,7 +273,7 @@ def create_app(settings: Settings, backend: QueryBackend) -> FastAPI:
     @app.get("/id/{slug}")
     async def entity(request: Request, slug: str) -> Response:
         if not pages.SLUG.match(slug):
-            return error_page(request, 404, "not-found", f"'{slug}' is not an entity id")
+            return await not_found(request, f"'{slug}' is not an entity id", slug)
         chosen = resource_format(request)
         if chosen is None:
             return error_page(request, 406, "not-acceptable", f"an entity can be had as: {', '.join(RESOURCE_TYPES)}")
@@ -276,13 +285,13 @@ def create_app(settings: Settings, backend: QueryBackend) -> FastAPI:
         except QueryFailed as failed:
             return failed_page(request, failed)
         if context is None:
-            return error_page(request, 404, "not-found", f"the graph says nothing of {iri}")
+            return await not_found(request, f"the graph says nothing of {iri}", slug)
         return HTMLResponse(pages.render("entity.html", **context), headers={"Vary": "Accept"})
 
     @app.get("/source/{slug}")
     async def source(request: Request, slug: str) -> Response:
         if not pages.SLUG.match(slug):
-            return error_page(request, 404, "not-found", f"'{slug}' is not a source id")
+            return await not_found(request, f"'{slug}' is not a source id", slug)
         chosen = resource_format(request)
         if chosen is None:
             return error_page(request, 406, "not-acceptable", f"a source can be had as: {', '.join(RESOURCE_TYPES)}")
@@ -296,7 +305,7 @@ def create_app(settings: Settings, backend: QueryBackend) -> FastAPI:
         except QueryFailed as failed:
             return failed_page(request, failed)
         if context is None:
-            return error_page(request, 404, "not-found", f"the graph holds no source {iri}")
+            return await not_found(request, f"the graph holds no source {iri}", slug)
         return HTMLResponse(pages.render("source.html", **context), headers={"Vary": "Accept"})
 
     @app.get("/fact/{source}/{fact:path}")

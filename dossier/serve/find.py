@@ -14,6 +14,8 @@ from .site import Site
 
 PAGE_SIZE = 50
 SUGGESTIONS = 8
+#: How many entries a 404 page's "did you mean" list offers.
+DID_YOU_MEAN = 5
 
 
 #: What search results are offered in; the first is what a client that accepts anything gets.
@@ -26,6 +28,32 @@ def wants_json(request: Request) -> bool:
     if chosen:
         return chosen == "json"
     return formats.negotiate(request.headers.get("accept"), RESULT_TYPES) == "application/json"
+
+
+def slug_words(slug: str) -> str:
+    """The words of a path's last segment, as a search query: '/id/stephen_harper' -> 'stephen harper'.
+
+    Words of one or two letters are left out: alone they match nearly everything.
+    """
+    return " ".join([w for w in search.fold(slug.rsplit("/", 1)[-1]).split() if len(w) > 2][:6])
+
+
+async def did_you_mean(site: Site, slug: str) -> tuple[str, list[search.Hit]]:
+    """The query made of ``slug``'s words and the best entities and sources it finds, for a 404 page.
+
+    Facts are left out: a mistyped address names a thing. A failure to load the index gives no
+    suggestion rather than a second error.
+    """
+    query = slug_words(slug)
+    if not query:
+        return "", []
+    try:
+        index = await search.shared_index(site)
+    except (QueryFailed, OSError):
+        return query, []
+    wanted = set(search.ENTITY_KINDS) | {"Source"}
+    hits = [h for h in index.search(query, None, DID_YOU_MEAN * 4).hits if h.type in wanted]
+    return query, hits[:DID_YOU_MEAN]
 
 
 def router(site: Site) -> APIRouter:
