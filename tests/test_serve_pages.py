@@ -101,6 +101,39 @@ def test_entity_page_pages_long_sections(served):
     assert HTTP.get(served.url + "/id/mek?statements-about=abc", headers=HTML).status_code == 200
 
 
+def section_ids(page: str, key: str) -> list[str]:
+    """The fact anchors of one section of an entity page, in order."""
+    section = page.split(f'id="{key}"', 1)[1].split("</section>")[0]
+    return re.findall(r'<(?:tr|div class="fact") id="([^"]+)"', section)
+
+
+def test_entity_page_sections_are_paged_by_the_store(served):
+    """Each section shows its count (a COUNT query) and one page of 25; page 2 follows page 1 with no overlap, and
+    a page out of range shows the nearest one: the last for a number too big, the first for 0."""
+    about = select(
+        served,
+        "PREFIX dos: <https://w3id.org/dossier/ontology#> SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { "
+        "?s a dos:Statement ; ?role <https://w3id.org/dossier/id/mek> . FILTER(STRSTARTS(STR(?role), STR(dos:))) "
+        "FILTER NOT EXISTS { ?s dos:speaker|dos:addressee <https://w3id.org/dossier/id/mek> } }",
+    )
+    total = int(about[0]["n"]["value"])
+    assert 25 < total <= 50, "the MEK has two pages of statements about it"
+    first = HTTP.get(served.url + "/id/mek", headers=HTML).text
+    assert f'Statements about it <span class="count">{total}</span>' in first
+    second = HTTP.get(served.url + "/id/mek?statements-about=2", headers=HTML).text
+    one, two = section_ids(first, "statements-about"), section_ids(second, "statements-about")
+    assert len(one) == 25 and len(two) == total - 25 and not set(one) & set(two)
+    assert "<strong>2</strong>" in second.split('id="statements-about"')[1].split("</section>")[0]
+    for beyond in ("3", "999999"):
+        page = HTTP.get(served.url + f"/id/mek?statements-about={beyond}", headers=HTML)
+        assert page.status_code == 200 and section_ids(page.text, "statements-about") == two, beyond
+    for below in ("0", "-1", "x", "1" * 12):
+        page = HTTP.get(served.url + f"/id/mek?statements-about={below}", headers=HTML)
+        assert page.status_code == 200 and section_ids(page.text, "statements-about") == one, below
+    # another section's page number leaves this one on its first page
+    assert section_ids(HTTP.get(served.url + "/id/mek?events=2", headers=HTML).text, "statements-about") == one
+
+
 def test_entity_page_groups_facts_and_names_terms_by_their_labels(served):
     r = HTTP.get(served.url + "/id/mek", headers=HTML)
     page = r.text
@@ -166,6 +199,15 @@ def test_page_queries_bind_iris_with_values_and_refuse_what_is_not_an_iri():
     for bad in ("https://x/> } ; DROP ALL ; <y", "a b", "x\ny", ""):
         with pytest.raises(ValueError):
             sparql("entity", this=bad)
+
+
+def test_a_page_of_a_query_is_two_checked_integers():
+    text = sparql("entity-section", limit=25, offset=50, this="https://w3id.org/dossier/id/mek", section=Literal("events"))
+    assert text.rstrip().endswith("LIMIT 25 OFFSET 50") and 'VALUES (?this ?section) { (<https://w3id.org/dossier/id/mek> "events") }' in text
+    assert "\nLIMIT" not in sparql("entity-section", this="https://w3id.org/dossier/id/mek", section=Literal("events"))
+    for bad in ({"limit": "25; DROP ALL"}, {"limit": -1}, {"offset": 2.5}, {"offset": True}, {"limit": "10"}):
+        with pytest.raises(ValueError):
+            sparql("entity-section", this="https://w3id.org/dossier/id/mek", **bad)
 
 
 @pytest.mark.parametrize("accept, fmt", [("text/turtle", "turtle"), ("application/ld+json", "json-ld")])

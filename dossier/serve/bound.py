@@ -1,4 +1,4 @@
-"""SPARQL from sparql/*.rq with values bound by a trailing VALUES clause, never spliced into the text.
+"""SPARQL from sparql/*.rq with values bound by a VALUES clause, never spliced into the text.
 
 A query file is left as written; ``bound("fact-citation", fact=iri)`` opens its outer WHERE
 group with ``VALUES (?fact) { (<iri>) }``, each value written by rdflib's own N-Triples
@@ -22,9 +22,24 @@ def term(value: URIRef | Literal | str) -> str:
     return Literal(str(value)).n3()
 
 
-def bound(name: str, **values: URIRef | Literal | str | list) -> str:
-    """The text of sparql/<name>.rq with each keyword bound (a list binds several rows of one variable)."""
+def page_clause(limit: int | None, offset: int) -> str:
+    """`` LIMIT n OFFSET m`` for a page of results: two non-negative ints, checked, so no text can pass."""
+    for number in (limit, offset):
+        if number is not None and (type(number) is not int or number < 0):
+            raise ValueError(f"a page's LIMIT and OFFSET are non-negative integers, not {number!r}")
+    if limit is None:
+        return f"\nOFFSET {offset}\n" if offset else ""
+    return f"\nLIMIT {limit} OFFSET {offset}\n"
+
+
+def bound(name: str, limit: int | None = None, offset: int = 0, **values: URIRef | Literal | str | list) -> str:
+    """The text of sparql/<name>.rq with each keyword bound (a list binds several rows of one variable).
+
+    ``limit`` and ``offset`` ask for one page of the results: the query must end with its ORDER BY,
+    which the LIMIT and OFFSET (integers, never text) follow.
+    """
     text = (SPARQL / f"{name}.rq").read_text(encoding="utf-8")
+    text = text.rstrip("\n") + "\n" + page_clause(limit, offset) if (limit is not None or offset) else text
     if not values:
         return text
     names = list(values)

@@ -20,8 +20,6 @@ RDFS_LABEL = PREFIXES["rdfs"] + "label"
 DERIVED_FROM = PREFIXES["prov"] + "wasDerivedFrom"
 #: Properties a fact card shows elsewhere (its class, its title, its source).
 SHOWN_APART = {RDF_TYPE, RDFS_LABEL, DERIVED_FROM}
-#: Participation roles whose holders organised the event: listed first on an event's page.
-ORGANISING_ROLES = ("organizer", "host", "sponsor")
 
 
 @dataclass
@@ -79,13 +77,19 @@ def add_quote(quotes: list[Quote], quote: Quote | None) -> None:
         quotes.append(quote)
 
 
-async def facts_about(backend: QueryBackend, iris: list[str], labels: Labels, timeout: float) -> dict[str, "OrderedDict[str, Fact]"]:
-    """For each IRI of ``iris``, every fact that refers to it (fact IRI -> Fact), with quotes and values."""
+async def facts_about(
+    backend: QueryBackend, iris: list[str], labels: Labels, timeout: float, only: list[str] | None = None
+) -> dict[str, "OrderedDict[str, Fact]"]:
+    """For each IRI of ``iris``, every fact that refers to it (fact IRI -> Fact), with quotes and values.
+
+    ``only`` restricts them to those fact IRIs (one page of a section), bound in the queries.
+    """
     out: dict[str, OrderedDict[str, Fact]] = {iri: OrderedDict() for iri in iris}
-    if not iris:
+    if not iris or only == []:
         return out
+    bind = {"this": iris} if only is None else {"this": iris, "fact": only}
     every: dict[str, Fact] = {}
-    for row in await select(backend, sparql("entity-facts", this=iris), timeout):
+    for row in await select(backend, sparql("entity-facts", **bind), timeout):
         key, this = row["fact"]["value"], row["this"]["value"]
         fact = every.get(key)
         if fact is None:
@@ -96,7 +100,7 @@ async def facts_about(backend: QueryBackend, iris: list[str], labels: Labels, ti
         if role not in fact.roles and this == iris[0]:
             fact.roles.append(role)
         add_quote(fact.quotes, quote_of(row, labels))
-    for row in await select(backend, sparql("fact-values", this=iris), timeout):
+    for row in await select(backend, sparql("fact-values", **bind), timeout):
         fact = every.get(row["fact"]["value"])
         prop = row["property"]["value"]
         if fact is None or prop in SHOWN_APART:
@@ -138,25 +142,16 @@ class Section:
     extra: dict = field(default_factory=dict)
 
 
-def paged(key: str, title: str, items: list, page: int, size: int, **extra) -> Section:
-    pages = max(1, -(-len(items) // size))
-    page = min(max(page, 1), pages)
-    return Section(key, title, items[(page - 1) * size : page * size], len(items), page, pages, extra)
+def page_of(asked: int, total: int, size: int) -> tuple[int, int]:
+    """(page, pages): the page to show of ``total`` items in pages of ``size``; one out of range is the nearest."""
+    pages = max(1, -(-total // size))
+    return min(max(asked, 1), pages), pages
 
 
-def role_rank(fact: Fact, labels: Labels) -> tuple[int, str, str]:
-    """Sort key of a participation: organising roles first, then by role, then by event."""
-    role = fact.one(DOS.role)
-    notation = (role.iri or "").rsplit("/", 1)[-1] if role else ""
-    first = ORGANISING_ROLES.index(notation) if notation in ORGANISING_ROLES else len(ORGANISING_ROLES)
-    event = fact.one(DOS.inEvent)
-    return (first, role.text if role else "", event.text if event else "")
-
-
-def by_role(facts: list[Fact], labels: Labels) -> list[tuple[str, list[Fact]]]:
-    """Participations of an event grouped by role label, organising roles first."""
+def by_role(facts: list[Fact]) -> list[tuple[str, list[Fact]]]:
+    """Participations of an event grouped by role label, in the order they come (entity-section.rq's)."""
     groups: OrderedDict[str, list[Fact]] = OrderedDict()
-    for fact in sorted(facts, key=lambda f: role_rank(f, labels)):
+    for fact in facts:
         role = fact.one(DOS.role)
         groups.setdefault(role.text if role else "participant", []).append(fact)
     return list(groups.items())

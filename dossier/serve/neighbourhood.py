@@ -162,11 +162,18 @@ def network(iri: str, label: str, hops: list[list[Fact]], reported: dict[str, Fa
     return {"nodes": list(nodes.values()), "edges": shown, "total": total, "message": message}
 
 
-async def views(
-    backend: QueryBackend, iri: str, label: str, facts: list[Fact], groups: dict[str, list[Fact]], labels: Labels, timeout: float
-) -> dict:
-    """The timeline and network data of the entity page (two to four queries beyond the page's own)."""
-    events = sorted({e.iri for f in groups["events"] for e in f.all(DOS.inEvent) if e.iri})
+async def entity_views(backend: QueryBackend, iri: str, label: str, labels: Labels, timeout: float) -> dict:
+    """The timeline and network data of an entity: from every fact that refers to it, and its events' (three to six queries)."""
+    facts = list((await facts_about(backend, [iri], labels, timeout))[iri].values())
+    events = sorted(
+        {
+            e.iri
+            for f in facts
+            if f.cls == str(DOS.Participation) and set(f.roles) - {str(DOS.inEvent)}
+            for e in f.all(DOS.inEvent)
+            if e.iri
+        }
+    )
     event_dates = await _event_dates(backend, [iri, *events], labels, timeout)
     second = await facts_about(backend, events, labels, timeout) if events else {}
     seen = {f.iri for f in facts}

@@ -3,7 +3,8 @@
 Each page runs the .rq files in sparql/ (their variables bound by a VALUES clause to IRIs minted
 from a checked slug) through the same backend and limits as /sparql, and renders the Jinja2
 templates of templates/ (autoescaped). Properties, roles and concepts are named by their ontology
-labels; the facts about an entity are grouped by kind (see facts.py).
+labels; the facts about an entity are grouped by kind into sections, each counted by one query
+(entity-sections.rq) and read one page at a time (entity-section.rq with LIMIT and OFFSET).
 """
 
 from __future__ import annotations
@@ -14,13 +15,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+from rdflib import Literal
 
 from ..namespace import BASE, DOS, SLUG, entity_iri, fact_iri, graph_iri, source_iri
 from ..serialize import PREFIXES
 from . import neighbourhood
 from .backend import QueryBackend, select
 from .fact_agreement import disputed_facts, fact_agreement
-from .facts import Fact, add_quote, by_role, columns, facts_about, paged, quote_of, role_rank
+from .facts import Fact, Section, add_quote, by_role, columns, facts_about, page_of, quote_of
 from .terms import WIKIDATA, Labels, Term, ontology_labels, sparql, value_of
 
 HERE = Path(__file__).parent
@@ -86,32 +88,38 @@ def section_pages(params) -> dict[str, int]:
     return out
 
 
-def _group(facts: list[Fact]) -> dict[str, list[Fact]]:
-    """The entity's facts by section key; a statement by the entity is not listed again as about it."""
-    groups: dict[str, list[Fact]] = {key: [] for key in SECTIONS}
-    for f in facts:
-        roles = set(f.roles)
-        if f.cls == str(DOS.Participation):
-            if str(DOS.inEvent) in roles:
-                groups["participants"].append(f)
-            if roles - {str(DOS.inEvent)}:
-                groups["events"].append(f)
-        elif f.cls == str(DOS.Designation):
-            groups["designations"].append(f)
-        elif f.cls == str(DOS.Statement):
-            if str(DOS.speaker) in roles:
-                groups["statements-by"].append(f)
-            elif str(DOS.addressee) in roles:
-                groups["statements-to"].append(f)
-            else:
-                groups["statements-about"].append(f)
-        else:
-            groups["other-facts"].append(f)
-    return groups
+#: The sections listing facts (the rest list values and mentions); entity-section.rq sorts facts into them.
+FACT_SECTIONS = ("participants", "events", "designations", "statements-by", "statements-to", "statements-about", "other-facts")
 
 
-async def _values_and_mentions(backend: QueryBackend, iri: str, labels: Labels, timeout: float) -> tuple[list[dict], list[dict]]:
-    """Each value sources give for the entity (with how many state it, and whether they disagree), and its mentions."""
+async def section_counts(backend: QueryBackend, iri: str, timeout: float) -> dict[str, int]:
+    """How many items each section of the entity's page has, with ``facts`` (all its facts) and ``sources``."""
+    counts = {key: 0 for key in SECTIONS} | {"facts": 0, "sources": 0}
+    for name in ("entity-sections", "entity-evidence-sections"):
+        for row in await select(backend, sparql(name, this=iri), timeout):
+            counts[row["section"]["value"]] = int(row["count"]["value"])
+    return counts
+
+
+async def section_facts(
+    backend: QueryBackend, iri: str, labels: Labels, timeout: float, pages: dict[str, tuple[int, int]], counts: dict[str, int]
+) -> dict[str, list[Fact]]:
+    """The facts of the asked page of each fact section, in the section's order: one query per non-empty
+    section for the page's fact IRIs (LIMIT/OFFSET), then two for all their quotes and values."""
+    order: dict[str, list[str]] = {}
+    for key in FACT_SECTIONS:
+        if not counts[key]:
+            order[key] = []
+            continue
+        query = sparql("entity-section", limit=PAGE_SIZE, offset=(pages[key][0] - 1) * PAGE_SIZE, this=iri, section=Literal(key))
+        order[key] = [row["fact"]["value"] for row in await select(backend, query, timeout)]
+    wanted = sorted({f for facts in order.values() for f in facts})
+    found = (await facts_about(backend, [iri], labels, timeout, only=wanted))[iri]
+    return {key: [found[f] for f in facts if f in found] for key, facts in order.items()}
+
+
+async def _agreement(backend: QueryBackend, iri: str, timeout: float) -> dict[tuple[str, str], dict]:
+    """How sources relate on each value given for the entity: (property, value) -> count, independent, disagreement."""
     agreement: dict[tuple[str, str], dict] = {}
     for row in await select(backend, sparql("entity-agreement", this=iri), timeout):
         agreement[(row["property"]["value"], row["value"]["value"])] = {
@@ -119,34 +127,56 @@ async def _values_and_mentions(backend: QueryBackend, iri: str, labels: Labels, 
             "independent": int(row["independent"]["value"]) if "independent" in row else None,
             "disagreement": "disagreement" in row,
         }
-    values: OrderedDict[tuple, dict] = OrderedDict()
-    mentions: list[dict] = []
-    for row in await select(backend, sparql("entity-evidence", this=iri), timeout):
-        quote = quote_of(row, labels)
-        source = Term.of(row["source"], row["sourceName"])
-        if "property" in row:
-            prop, value = row["property"]["value"], row["value"]["value"]
-            entry = values.setdefault(
-                (prop, value, row["source"]["value"]),
-                {
-                    "property": labels(prop),
-                    "value": Term.of(row["value"], row.get("valueLabel"), labels),
-                    "source": source,
-                    "quotes": [],
-                    "agreement": agreement.get((prop, value)),
-                    "disputed": any(a["disagreement"] for (p, _), a in agreement.items() if p == prop),
-                },
+    return agreement
+
+
+async def _values(backend: QueryBackend, iri: str, labels: Labels, timeout: float, page: int, agreement: dict) -> list[dict]:
+    """One page of the values sources give for the entity, each with its quotes and how sources agree on it."""
+    keys = [
+        (row["property"]["value"], row["value"]["value"], row["source"]["value"])
+        for row in await select(backend, sparql("entity-values", limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, this=iri), timeout)
+    ]
+    if not keys:
+        return []
+    values: dict[tuple, dict] = {key: {} for key in keys}
+    rows = await select(backend, sparql("entity-evidence", this=iri, property=sorted({k[0] for k in keys})), timeout)
+    for row in rows:
+        if "value" not in row:  # a mention (the property is bound, the value is not)
+            continue
+        prop, value = row["property"]["value"], row["value"]["value"]
+        entry = values.get((prop, value, row["source"]["value"]))
+        if entry is None:
+            continue
+        if not entry:
+            entry.update(
+                property=labels(prop),
+                value=Term.of(row["value"], row.get("valueLabel"), labels),
+                source=Term.of(row["source"], row["sourceName"]),
+                quotes=[],
+                agreement=agreement.get((prop, value)),
+                disputed=any(a["disagreement"] for (p, _), a in agreement.items() if p == prop),
             )
-            add_quote(entry["quotes"], quote)
-        elif row["motivation"]["value"] == OA + "identifying":
-            mentions.append({"source": source, "quote": quote})
-    return list(values.values()), mentions
+        add_quote(entry["quotes"], quote_of(row, labels))
+    return [entry for entry in values.values() if entry]
+
+
+async def _quoted(backend: QueryBackend, iri: str, timeout: float) -> set[tuple[str, str, str]]:
+    """(property, value, source) of every value a source gives for the entity with a quote."""
+    rows = await select(backend, sparql("entity-values", this=iri), timeout)
+    return {(r["property"]["value"], r["value"]["value"], r["source"]["value"]) for r in rows}
+
+
+async def _mentions(backend: QueryBackend, iri: str, labels: Labels, timeout: float, page: int) -> list[dict]:
+    """One page of the places where sources name the entity, each with its quote."""
+    query = sparql("entity-evidence", limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, this=iri, motivation=OA + "identifying")
+    return [{"source": Term.of(row["source"], row["sourceName"]), "quote": quote_of(row, labels)} for row in await select(backend, query, timeout)]
 
 
 async def entity_context(backend: QueryBackend, slug: str, timeout: float, pages: dict[str, int] | None = None) -> dict | None:
     """Everything the entity page shows, or None if the graph says nothing of the entity.
 
-    ``pages`` gives, per section key, which page of that section to show (1 when absent).
+    ``pages`` gives, per section key, which page of that section to show (1 when absent; one
+    beyond the last shows the last). Each section reads only its page from the store.
     """
     iri = str(entity_iri(slug))
     rows = await select(backend, sparql("entity", this=iri), timeout)
@@ -175,28 +205,42 @@ async def entity_context(backend: QueryBackend, slug: str, timeout: float, pages
         seen.add((prop, row["value"]["value"], graph))
         source = graph[len(GRAPH):] if graph.startswith(GRAPH) else graph
         source_term = Term(source, f"/source/{source}") if SLUG.match(source) and source != "entities" else None
-        background.append({"property": labels(prop), "value": Term.of(row["value"], row.get("valueLabel"), labels), "source": source_term})
+        background.append(
+            {
+                "property": labels(prop),
+                "value": Term.of(row["value"], row.get("valueLabel"), labels),
+                "source": source_term,
+                "key": (prop, row["value"]["value"], str(source_iri(source)) if source_term else None),
+            }
+        )
     background.sort(key=lambda o: (o["property"], o["value"].text))
 
-    facts = list((await facts_about(backend, [iri], labels, timeout))[iri].values())
-    groups = _group(facts)
-    groups["events"].sort(key=lambda f: role_rank(f, labels))
-    values, mentions = await _values_and_mentions(backend, iri, labels, timeout)
-    groups["values"], groups["mentions"] = values, mentions
+    counts = await section_counts(backend, iri, timeout)
+    asked = pages or {}
+    at = {key: page_of(asked.get(key, 1), counts[key], PAGE_SIZE) for key in SECTIONS}
+    groups: dict[str, list] = await section_facts(backend, iri, labels, timeout, at, counts)
+    agreement = await _agreement(backend, iri, timeout)
+    groups["values"] = await _values(backend, iri, labels, timeout, at["values"][0], agreement) if counts["values"] else []
+    groups["mentions"] = await _mentions(backend, iri, labels, timeout, at["mentions"][0]) if counts["mentions"] else []
     # a value a source gives with its quote is listed there; background keeps what nothing quotes
-    quoted = {(v["property"], v["value"].text, v["source"].href) for v in values}
-    background = [b for b in background if not (b["source"] and (b["property"], b["value"].text, b["source"].href) in quoted)]
-    pages = pages or {}
-    sections = {key: paged(key, title, groups[key], pages.get(key, 1), PAGE_SIZE) for key, title in SECTIONS.items()}
-    sections["participants"].extra["by_role"] = by_role(sections["participants"].items, labels)
+    quoted = await _quoted(backend, iri, timeout) if background and counts["values"] else set()
+    background = [b for b in background if b["key"] not in quoted]
+    sections = {key: Section(key, title, groups[key], counts[key], *at[key]) for key, title in SECTIONS.items()}
+    sections["participants"].extra["by_role"] = by_role(sections["participants"].items)
     sections["designations"].extra["columns"] = columns(groups["designations"], iri, labels, DESIGNATION_COLUMNS)
     agreed = await fact_agreement(backend, iri, labels, timeout)
-    disputed = [f"its {p}" for p in sorted({v["property"] for v in values if v["disputed"]})] + disputed_facts(agreed, facts)
+    # the disputed facts named by their kind: those on the page, and the others read for it
+    named = {f.iri: f for key in FACT_SECTIONS for f in groups[key]}
+    unseen = sorted(f for f in agreed if f not in named)
+    if unseen:
+        named.update((await facts_about(backend, [iri], labels, timeout, only=unseen))[iri])
+    values_disputed = sorted({labels(p) for (p, _), a in agreement.items() if a["disagreement"]})
+    disputed = [f"its {p}" for p in values_disputed] + disputed_facts(agreed, list(named.values()))
 
     label = first(SKOS + "prefLabel") or first(RDFS + "label") or slug
     wikidata = [r["value"]["value"] for r in by_property.get(SKOS + "exactMatch", []) if r["value"]["value"].startswith(WIKIDATA)]
     editions = [Term.of(r["part"], r.get("label"), labels) for r in await select(backend, sparql("entity-editions", this=iri), timeout)]
-    view = await neighbourhood.views(backend, iri, label, facts, groups, labels, timeout)
+    view = await neighbourhood.entity_views(backend, iri, label, labels, timeout)
     return {
         "iri": iri,
         "slug": slug,
@@ -205,9 +249,9 @@ async def entity_context(backend: QueryBackend, slug: str, timeout: float, pages
         "description": first(SCHEMA + "description"),
         "aliases": sorted({r["value"]["value"] for r in by_property.get(SKOS + "altLabel", [])}),
         "wikidata": [(w[len(WIKIDATA):], "https://www.wikidata.org/wiki/" + w[len(WIKIDATA):]) for w in wikidata],
-        "counts": [(k, SECTIONS[k], len(groups[k])) for k in SECTIONS if groups[k]],
-        "fact_count": len(facts),
-        "sources": len({f.source.iri for f in facts} | {v["source"].iri for v in values} | {m["source"].iri for m in mentions}),
+        "counts": [(k, SECTIONS[k], counts[k]) for k in SECTIONS if counts[k]],
+        "fact_count": counts["facts"],
+        "sources": counts["sources"],
         "sections": [sections[k] for k in SECTIONS],
         "background": background,
         "editions": editions,

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from rdflib import URIRef
+from rdflib import Literal, URIRef
 
 from ..namespace import BASE
 from ..serialize import PREFIXES
@@ -26,20 +26,23 @@ DATE_TYPES = {XSD + "date", XSD + "gYear", XSD + "gYearMonth", XSD + "dateTime"}
 IRI_REF = re.compile(r'^[^<>"{}|^`\\\x00-\x20]+$')
 
 
-def sparql(name: str, **values: str | Iterable[str]) -> str:
+def sparql(name: str, limit: int | None = None, offset: int = 0, **values: str | Literal | Iterable[str]) -> str:
     """The query sparql/<name>.rq with each keyword bound to one IRI or several, through ``bound``'s VALUES clause.
 
     An IRI that could not be written between angle brackets is refused first, so nothing from a
-    request can change the query.
+    request can change the query. ``limit`` and ``offset`` ask for one page of its rows.
     """
-    iris: dict[str, URIRef | list[URIRef]] = {}
+    iris: dict[str, URIRef | Literal | list[URIRef]] = {}
     for key, value in values.items():
+        if isinstance(value, Literal):  # a constant of the code (a section's name), written escaped
+            iris[key] = value
+            continue
         column = [value] if isinstance(value, str) else list(value)
         for iri in column:
             if not IRI_REF.match(iri):
                 raise ValueError(f"not an IRI that can be bound in a query: {iri!r}")
         iris[key] = URIRef(value) if isinstance(value, str) else [URIRef(i) for i in column]
-    return bound(name, **iris)
+    return bound(name, limit, offset, **iris)
 
 
 def local_name(iri: str) -> str:
