@@ -8,7 +8,6 @@ docs/entity-page.png and docs/entity-views.png for the README, from a server on 
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import tempfile
@@ -189,11 +188,12 @@ def test_readme_screenshots(showcase, browser):
 def test_timeline_and_network_open_their_quotes(served, page):
     """The MEK's timeline and network: drawn from the page's data, each item opening its quotes, the network capped."""
     served.wait_idle()
+    views = HTTP.get(served.url + "/id/mek/views").json()
+    timeline, network = views["timeline"], views["network"]
     page.goto(served.url + "/id/mek")
-    timeline = json.loads(page.locator("#timeline-data").text_content())
-    network = json.loads(page.locator("#network-data").text_content())
     page.wait_for_function("() => window.dossierNetwork && document.querySelectorAll('#timeline .vis-item').length > 0")
     assert timeline["items"] and all(item["quotes"] for item in timeline["items"])
+    assert page.locator("nav.views .view-count[data-view=timeline]").inner_text() == str(len(timeline["items"]))
     page.locator("#timeline .vis-item").first.click()
     panel = page.locator("#quotes-panel")
     panel.locator("mark").first.wait_for()
@@ -218,8 +218,9 @@ def test_claim_chains_are_their_own_kind_of_edge(served, page):
         data={"query": "PREFIX dos: <https://w3id.org/dossier/ontology#> SELECT ?who WHERE { ?s dos:reports ?r ; dos:speaker ?who . ?r dos:speaker ?other } LIMIT 1"},
     ).json()["results"]["bindings"]
     assert chain, "the corpus has a reported statement"
-    page.goto(served.url + chain[0]["who"]["value"].replace("https://w3id.org/dossier", ""))
-    network = json.loads(page.locator("#network-data").text_content())
+    path = chain[0]["who"]["value"].replace("https://w3id.org/dossier", "")
+    network = HTTP.get(served.url + path + "/views").json()["network"]
+    page.goto(served.url + path)
     assert any(e["kind"] == "claim" and e["label"] == "reports" for e in network["edges"])
     page.wait_for_function("() => window.dossierNetwork")
     assert page.evaluate("() => window.dossierNetwork.edges('[kind = \"claim\"]').length") >= 1

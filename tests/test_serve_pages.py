@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from concurrent.futures import ThreadPoolExecutor
@@ -13,7 +14,7 @@ from rdflib.namespace import SKOS
 
 from dossier.serve import formats, policy
 from dossier.serve.freshness import stale_reason
-from dossier.serve.pages import highlight
+from dossier.serve.pages import QUOTE_CHARS, highlight
 from dossier.serve.terms import sparql
 from serve_support import HTTP, poll
 
@@ -117,21 +118,52 @@ def test_entity_page_sections_are_paged_by_the_store(served):
         "FILTER NOT EXISTS { ?s dos:speaker|dos:addressee <https://w3id.org/dossier/id/mek> } }",
     )
     total = int(about[0]["n"]["value"])
-    assert 25 < total <= 50, "the MEK has two pages of statements about it"
+    pages = -(-total // 25)
+    assert pages > 2, "the MEK has more than two pages of statements about it"
     first = HTTP.get(served.url + "/id/mek", headers=HTML).text
     assert f'Statements about it <span class="count">{total}</span>' in first
     second = HTTP.get(served.url + "/id/mek?statements-about=2", headers=HTML).text
     one, two = section_ids(first, "statements-about"), section_ids(second, "statements-about")
-    assert len(one) == 25 and len(two) == total - 25 and not set(one) & set(two)
+    assert len(one) == 25 and len(two) == 25 and not set(one) & set(two)
     assert "<strong>2</strong>" in second.split('id="statements-about"')[1].split("</section>")[0]
-    for beyond in ("3", "999999"):
+    every = []
+    for n in range(1, pages + 1):
+        every += section_ids(HTTP.get(served.url + f"/id/mek?statements-about={n}", headers=HTML).text, "statements-about")
+    assert len(every) == len(set(every)) == total
+    last = every[(pages - 1) * 25:]
+    for beyond in (str(pages + 1), "999999"):
         page = HTTP.get(served.url + f"/id/mek?statements-about={beyond}", headers=HTML)
-        assert page.status_code == 200 and section_ids(page.text, "statements-about") == two, beyond
+        assert page.status_code == 200 and section_ids(page.text, "statements-about") == last, beyond
     for below in ("0", "-1", "x", "1" * 12):
         page = HTTP.get(served.url + f"/id/mek?statements-about={below}", headers=HTML)
         assert page.status_code == 200 and section_ids(page.text, "statements-about") == one, below
     # another section's page number leaves this one on its first page
     assert section_ids(HTTP.get(served.url + "/id/mek?events=2", headers=HTML).text, "statements-about") == one
+
+
+def test_entity_page_stays_light(served):
+    """The MEK page: one page per section, no inline data (the views' data is fetched apart, each quote once in it),
+    and quotes over QUOTE_CHARS cut at a word with the whole one click away (the fact's permalink, opening its source)."""
+    page = HTTP.get(served.url + "/id/mek", headers=HTML).text
+    assert len(page.encode()) < 100_000, len(page.encode())  # 300 KB when the views' data was inline
+    assert 'type="application/json"' not in page and 'data-views="/id/mek/views"' in page
+    views = HTTP.get(served.url + "/id/mek/views")
+    assert views.status_code == 200 and views.headers["content-type"] == "application/json"
+    data = views.json()
+    quotes = [json.dumps(q, sort_keys=True) for q in data["quotes"]]
+    assert len(quotes) == len(set(quotes))
+    numbers = [n for item in data["timeline"]["items"] for n in item["quotes"]] + [n for e in data["network"]["edges"] for n in e["quotes"]]
+    assert numbers and all(0 <= n < len(quotes) for n in numbers) and set(numbers) == set(range(len(quotes)))
+    assert HTTP.get(served.url + "/id/harper/views").status_code == 404
+    cut = re.findall(r'<mark>([^<]*)</mark> <a class="full-quote" href="(/fact/[^"]+)">', page)
+    assert cut, "the MEK page has quotes longer than QUOTE_CHARS"
+    long = [r["e"]["value"] for r in select(served, f"SELECT DISTINCT ?e WHERE {{ ?q <http://www.w3.org/ns/oa#exact> ?e FILTER(STRLEN(?e) > {QUOTE_CHARS}) }}")]
+    for text, href in cut:
+        shown = html.unescape(text)
+        assert shown.endswith("…") and len(shown) <= QUOTE_CHARS + 1
+        assert any(whole.startswith(shown[:-1]) for whole in long), shown
+        opened = HTTP.get(served.url + href, headers=HTML, follow_redirects=False)
+        assert opened.status_code == 303 and opened.headers["location"].startswith("/source/")
 
 
 def test_entity_page_groups_facts_and_names_terms_by_their_labels(served):
@@ -143,7 +175,7 @@ def test_entity_page_groups_facts_and_names_terms_by_their_labels(served):
     table = page.split('<table class="facts designations">')[1].split("</table>")[0]
     for label in ("designating authority", "status", "source", "quote"):
         assert f"<th>{label}</th>" in table, label
-    text = re.sub(r"<[^>]+>", " ", page.split("</header>")[1].split('<script id="timeline-data"')[0])
+    text = re.sub(r"<[^>]+>", " ", page.split("</header>")[1])
     for raw in ("dos:", "rdf:type", "seedFile", "as dos:about", "https://w3id.org/dossier/ontology", "no QID could be confirmed"):
         assert raw not in text, raw
     # no inline script: every script is a file of this server or JSON data

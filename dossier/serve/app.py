@@ -21,7 +21,7 @@ from urllib.parse import quote, urlencode
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -287,6 +287,19 @@ def create_app(settings: Settings, backend: QueryBackend) -> FastAPI:
         if context is None:
             return await not_found(request, f"the graph says nothing of {iri}", slug)
         return HTMLResponse(pages.render("entity.html", **context), headers={"Vary": "Accept"})
+
+    @app.get("/id/{slug}/views")
+    async def entity_views(request: Request, slug: str) -> Response:
+        """The timeline and network data of an entity page, as JSON (the page's script fetches it)."""
+        if not pages.SLUG.match(slug):
+            return await not_found(request, f"'{slug}' is not an entity id", slug)
+        try:
+            views = await pages.views_context(backend, slug, timeout)
+        except QueryFailed as failed:
+            return failed_page(request, failed)
+        if views is None:
+            return await not_found(request, f"the graph says nothing of {pages.entity_iri(slug)}", slug)
+        return JSONResponse(views)
 
     @app.get("/source/{slug}")
     async def source(request: Request, slug: str) -> Response:

@@ -1,11 +1,14 @@
 """The timeline of an entity's dated facts and the network of its neighbourhood, as data for the page's scripts.
 
-Both are built from the facts the entity page already read, plus the events it took part in
-(their dates as each source gives them, and their other participants: the second hop). Every item
-and edge carries its quotes, so that the page can open them; the network is capped at MAX_NODES.
+Both are built from every fact that refers to the entity, plus the events it took part in (their
+dates as each source gives them, and their other participants: the second hop). Every item and
+edge carries its quotes, so that the page can open them; the network is capped at MAX_NODES.
+They are served apart from the page (/id/<slug>/views), each quote once.
 """
 
 from __future__ import annotations
+
+import json
 
 from ..namespace import DOS
 from .backend import QueryBackend, select
@@ -187,3 +190,25 @@ async def entity_views(backend: QueryBackend, iri: str, label: str, labels: Labe
     ids = sorted({iri} | {t.iri for f in facts + hop2 for ts in f.values.values() for t in ts if t.href and t.href.startswith("/id/")})
     classes = {r["this"]["value"]: labels(r["class"]["value"]) for r in await select(backend, sparql("entity-classes", this=ids), timeout)}
     return {"timeline": timeline(iri, facts, event_dates, labels), "network": network(iri, label, [facts, hop2], reported, classes)}
+
+
+def shared_quotes(view: dict) -> dict:
+    """The views with each distinct quote once, in ``quotes``; timeline items and network edges name theirs by number."""
+    quotes: list[dict] = []
+    number: dict[str, int] = {}
+
+    def numbered(these: list[dict]) -> list[int]:
+        out = []
+        for quote in these:
+            key = json.dumps(quote, sort_keys=True)
+            if key not in number:
+                number[key] = len(quotes)
+                quotes.append(quote)
+            out.append(number[key])
+        return out
+
+    for item in view["timeline"]["items"]:
+        item["quotes"] = numbered(item["quotes"])
+    for edge in view["network"]["edges"]:
+        edge["quotes"] = numbered(edge["quotes"])
+    return {"quotes": quotes, **view}

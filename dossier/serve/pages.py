@@ -74,6 +74,9 @@ templates = jinja2.Environment(
     lstrip_blocks=True,
 )
 templates.globals["dos"] = DOS
+#: Characters of a quote a page shows before cutting it, with a link to the whole (the longest are 300 and more).
+QUOTE_CHARS = 200
+templates.globals["quote_chars"] = QUOTE_CHARS
 #: Properties a fact card shows as its heading and first line, so not again in its list of properties.
 templates.globals["card_heading"] = {str(DOS.content), str(DOS.statementType)}
 
@@ -240,7 +243,6 @@ async def entity_context(backend: QueryBackend, slug: str, timeout: float, pages
     label = first(SKOS + "prefLabel") or first(RDFS + "label") or slug
     wikidata = [r["value"]["value"] for r in by_property.get(SKOS + "exactMatch", []) if r["value"]["value"].startswith(WIKIDATA)]
     editions = [Term.of(r["part"], r.get("label"), labels) for r in await select(backend, sparql("entity-editions", this=iri), timeout)]
-    view = await neighbourhood.entity_views(backend, iri, label, labels, timeout)
     return {
         "iri": iri,
         "slug": slug,
@@ -258,11 +260,23 @@ async def entity_context(backend: QueryBackend, slug: str, timeout: float, pages
         "disputed": disputed,
         "fact_agreement": agreed,
         "labels": labels,
-        "timeline": view["timeline"],
-        "network": view["network"],
-        "timeline_count": len(view["timeline"]["items"]),
-        "network_count": len(view["network"]["nodes"]),
     }
+
+
+async def views_context(backend: QueryBackend, slug: str, timeout: float) -> dict | None:
+    """The data of an entity's timeline and network (/id/<slug>/views), or None if the graph says nothing of it.
+
+    Kept out of the entity page, which its script fetches it for: it reads every fact of the
+    entity and of its events, and each quote comes once (``quotes``), named by number.
+    """
+    iri = str(entity_iri(slug))
+    rows = await select(backend, sparql("entity", this=iri), timeout)
+    if not rows:
+        return None
+    names = {r["property"]["value"]: r["value"]["value"] for r in rows if r["property"]["value"] in (SKOS + "prefLabel", RDFS + "label")}
+    label = names.get(SKOS + "prefLabel") or names.get(RDFS + "label") or slug
+    labels = await ontology_labels(backend, timeout)
+    return neighbourhood.shared_quotes(await neighbourhood.entity_views(backend, iri, label, labels, timeout))
 
 
 @dataclass

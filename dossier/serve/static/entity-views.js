@@ -1,11 +1,32 @@
 // The entity page's timeline (vis-timeline) and network view (cytoscape), both served from this server.
-// Their data is in the page as JSON; every item opens its quotes in a side panel, built with textContent only.
+// Their data is fetched once from the address the page names (data-views: /id/<slug>/views), so the page
+// itself stays light; each quote comes once in it and items and edges name theirs by number. Every item
+// opens its quotes in a side panel, built with textContent only.
 (function () {
   "use strict";
 
-  function data(id) {
-    const el = document.getElementById(id);
-    return el ? JSON.parse(el.textContent) : null;
+  // Loads one of this server's scripts (a library the views need) and resolves when it has run.
+  function script(src) {
+    return new Promise(function (resolve, reject) {
+      const tag = document.createElement("script");
+      tag.src = src;
+      tag.onload = resolve;
+      tag.onerror = function () { reject(new Error("could not load " + src)); };
+      document.head.appendChild(tag);
+    });
+  }
+
+  // Shows what a view section says once its data is in: a count, its drawing or why there is none.
+  function settle(sectionId, count, drawn, emptyText) {
+    const section = document.getElementById(sectionId);
+    if (!section) return;
+    section.querySelectorAll(".view-count").forEach(function (c) { c.textContent = count; });
+    section.querySelectorAll("[data-when-drawn]").forEach(function (n) { n.hidden = !drawn; });
+    const waiting = section.querySelector(".waiting");
+    if (waiting) {
+      waiting.textContent = emptyText;
+      waiting.hidden = drawn;
+    }
   }
 
   function el(tag, className, text) {
@@ -56,9 +77,9 @@
   }
 
   // -- timeline ------------------------------------------------------------------------------
-  const timeline = data("timeline-data");
-  const timelineBox = document.getElementById("timeline");
-  if (timeline && timeline.items.length && timelineBox && window.vis) {
+  function drawTimeline(timeline, quotesOf) {
+    const timelineBox = document.getElementById("timeline");
+    if (!timelineBox || !window.vis) return;
     const byId = {};
     const items = timeline.items.map(function (item) {
       byId[item.id] = item;
@@ -87,15 +108,15 @@
     });
     view.on("select", function (props) {
       const item = byId[props.items[0]];
-      if (item) showQuotes(item.date + " · " + item.content, item.href, item.quotes);
+      if (item) showQuotes(item.date + " · " + item.content, item.href, quotesOf(item.quotes));
     });
     window.dossierTimeline = view;
   }
 
   // -- network -------------------------------------------------------------------------------
-  const network = data("network-data");
-  const networkBox = document.getElementById("network");
-  if (network && network.edges.length && networkBox && window.cytoscape) {
+  function drawNetwork(network, quotesOf) {
+    const networkBox = document.getElementById("network");
+    if (!networkBox || !window.cytoscape) return;
     const edgesById = {};
     const nodesById = {};
     const elements = [];
@@ -132,19 +153,49 @@
     cy.on("tap", "edge", function (evt) {
       const e = edgesById[evt.target.id()];
       const from = nodesById[e.source], to = nodesById[e.target];
-      showQuotes(from.label + " — " + e.label + " — " + to.label, null, e.quotes);
+      showQuotes(from.label + " — " + e.label + " — " + to.label, null, quotesOf(e.quotes));
     });
     // Hovering a node names the lines that meet it.
     cy.on("mouseover", "node", function (evt) { evt.target.connectedEdges().addClass("near"); });
     cy.on("mouseout", "node", function (evt) { evt.target.connectedEdges().removeClass("near"); });
     cy.on("tap", "node", function (evt) {
       const n = nodesById[evt.target.id()];
-      const quotes = [];
+      const numbers = [];
       network.edges.forEach(function (e) {
-        if (e.source === n.id || e.target === n.id) e.quotes.forEach(function (q) { quotes.push(q); });
+        if (e.source === n.id || e.target === n.id) e.quotes.forEach(function (q) { if (numbers.indexOf(q) < 0) numbers.push(q); });
       });
-      showQuotes(n.label, n.href, quotes);
+      showQuotes(n.label, n.href, quotesOf(numbers));
     });
     window.dossierNetwork = cy;
   }
+
+  // -- loading -------------------------------------------------------------------------------
+  const article = document.querySelector("[data-views]");
+  if (!article) return;
+  fetch(article.getAttribute("data-views"), { headers: { Accept: "application/json" } })
+    .then(function (r) {
+      if (!r.ok) throw new Error("the views' data answered " + r.status);
+      return r.json();
+    })
+    .then(function (views) {
+      const quotesOf = function (numbers) { return numbers.map(function (n) { return views.quotes[n]; }); };
+      const items = views.timeline.items, network = views.network;
+      const drawn = [];
+      if (items.length) drawn.push(script("/static/vis-timeline/vis-timeline-graph2d.min.js").then(function () { drawTimeline(views.timeline, quotesOf); }));
+      if (network.edges.length) drawn.push(script("/static/cytoscape/cytoscape.min.js").then(function () { drawNetwork(network, quotesOf); }));
+      const capMessage = document.querySelector("#network-view .cap-message");
+      if (capMessage && network.message) {
+        capMessage.textContent = network.message;
+        capMessage.hidden = false;
+      }
+      settle("timeline-view", items.length + " dated item" + (items.length === 1 ? "" : "s"), items.length > 0, "No dated fact refers to it.");
+      settle("network-view", network.nodes.length + " node" + (network.nodes.length === 1 ? "" : "s"), network.edges.length > 0, "No fact links it to another entity.");
+      document.querySelectorAll("nav.views .view-count").forEach(function (c) {
+        c.textContent = c.getAttribute("data-view") === "timeline" ? items.length : network.nodes.length;
+      });
+      return Promise.all(drawn);
+    })
+    .catch(function (err) {
+      document.querySelectorAll(".view .waiting").forEach(function (w) { w.textContent = "The view could not be loaded: " + err.message; });
+    });
 })();
