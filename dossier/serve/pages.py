@@ -53,6 +53,7 @@ PAGE_SIZE = 25
 SECTIONS = OrderedDict(
     [
         ("participants", "Participants by role"),
+        ("at-its-events", "Who took part in events it organised"),
         ("events", "Events it took part in"),
         ("designations", "Designations"),
         ("statements-by", "Statements it made"),
@@ -101,7 +102,23 @@ async def section_counts(backend: QueryBackend, iri: str, timeout: float) -> dic
     for name in ("entity-sections", "entity-evidence-sections"):
         for row in await select(backend, sparql(name, this=iri), timeout):
             counts[row["section"]["value"]] = int(row["count"]["value"])
+    for row in await select(backend, sparql("entity-organised-count", this=iri), timeout):
+        counts["at-its-events"] = int(row["count"]["value"])
     return counts
+
+
+async def at_its_events(backend: QueryBackend, iri: str, labels: Labels, timeout: float, page: int) -> list[tuple[Term, list[Fact]]]:
+    """One page of the participations of others in the events the entity organised or hosted, grouped by event."""
+    query = sparql("entity-organised", limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, this=iri)
+    rows = [(r["fact"]["value"], r["event"]["value"], r.get("byEvent")) for r in await select(backend, query, timeout)]
+    if not rows:
+        return []
+    found = await facts_about(backend, sorted({e for _, e, _ in rows}), labels, timeout, only=sorted({f for f, _, _ in rows}))
+    groups: OrderedDict[str, tuple[Term, list[Fact]]] = OrderedDict()
+    for fact, event, name in rows:
+        if fact in found[event]:
+            groups.setdefault(event, (Term.of({"type": "uri", "value": event}, name, labels), []))[1].append(found[event][fact])
+    return list(groups.values())
 
 
 async def section_facts(
@@ -222,6 +239,8 @@ async def entity_context(backend: QueryBackend, slug: str, timeout: float, pages
     asked = pages or {}
     at = {key: page_of(asked.get(key, 1), counts[key], PAGE_SIZE) for key in SECTIONS}
     groups: dict[str, list] = await section_facts(backend, iri, labels, timeout, at, counts)
+    by_event = await at_its_events(backend, iri, labels, timeout, at["at-its-events"][0]) if counts["at-its-events"] else []
+    groups["at-its-events"] = [f for _, facts in by_event for f in facts]
     agreement = await _agreement(backend, iri, timeout)
     groups["values"] = await _values(backend, iri, labels, timeout, at["values"][0], agreement) if counts["values"] else []
     groups["mentions"] = await _mentions(backend, iri, labels, timeout, at["mentions"][0]) if counts["mentions"] else []
@@ -230,6 +249,7 @@ async def entity_context(backend: QueryBackend, slug: str, timeout: float, pages
     background = [b for b in background if b["key"] not in quoted]
     sections = {key: Section(key, title, groups[key], counts[key], *at[key]) for key, title in SECTIONS.items()}
     sections["participants"].extra["by_role"] = by_role(sections["participants"].items)
+    sections["at-its-events"].extra["by_event"] = by_event
     sections["designations"].extra["columns"] = columns(groups["designations"], iri, labels, DESIGNATION_COLUMNS)
     agreed = await fact_agreement(backend, iri, labels, timeout)
     # the disputed facts named by their kind: those on the page, and the others read for it
