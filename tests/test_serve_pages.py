@@ -213,6 +213,35 @@ def test_mek_organised_events_lead_to_their_participants(served):
         assert "<mark>" in section
 
 
+def test_mek_page_lists_who_took_part_in_the_events_it_organised(served):
+    """One section of the MEK page: every participation of another in an event it organised or hosted, or in an
+    edition of a series it organised, under the event's heading, with who, role, source and quote."""
+    truth = select(
+        served,
+        "PREFIX dos: <https://w3id.org/dossier/ontology#> PREFIX schema: <https://schema.org/> "
+        "PREFIX role: <https://w3id.org/dossier/ontology/role/> PREFIX org: <http://www.w3.org/ns/org#> "
+        "SELECT DISTINCT ?p ?event WHERE { ?o dos:participant ?org ; dos:inEvent ?organised ; dos:role ?r . "
+        "FILTER(?r IN (role:organizer, role:host)) ?org org:subOrganizationOf* <https://w3id.org/dossier/id/mek> . "
+        "?event schema:superEvent* ?organised . ?p dos:inEvent ?event ; dos:participant ?who . "
+        "FILTER(?who != <https://w3id.org/dossier/id/mek>) }",
+    )
+    facts = {r["p"]["value"].rsplit("/", 1)[-1] for r in truth}
+    assert len(facts) > 10
+    page = HTTP.get(served.url + "/id/mek", headers=HTML).text
+    assert f'<a href="#at-its-events">who took part in events it organised</a> {len(facts)}' in page
+    section = page.split('id="at-its-events"')[1].split("</section>")[0]
+    assert set(section_ids(page, "at-its-events")) == facts
+    for event in {r["event"]["value"] for r in truth}:
+        assert f'<h3 class="event-heading"><a href="{event.replace("https://w3id.org/dossier", "")}">' in section, event
+    for row in section.split("<tr id=")[1:]:
+        cells = row.split("<td>")[1:]
+        assert 'href="/id/' in cells[0] and 'href="/ontology/role/' in cells[1] and 'href="/source/' in cells[2]
+        assert "<mark>" in cells[3] or 'class="ditto"' in cells[3]
+    assert "<mark>" in section.split("<tbody>")[1].split("</tr>")[0]
+    # an entity that organised nothing has no such section
+    assert 'id="at-its-events"' not in HTTP.get(served.url + "/id/stephen-harper", headers=HTML).text
+
+
 def test_a_browser_link_to_a_query_opens_the_query_page(served):
     query = "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1"
     r = HTTP.get(served.url + "/", params={"query": query}, headers=HTML, follow_redirects=False)

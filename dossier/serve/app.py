@@ -25,7 +25,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from . import cite, downloads, find, formats, pages, protocol, reconcile
+from . import cite, downloads, find, formats, pages, protocol, reconcile, sections
 from .backend import QueryBackend, QueryFailed, select
 from .description import SERIALIZERS, service_description
 from .limits import AcceptLimit, BodyLimit, SecurityHeaders
@@ -281,7 +281,7 @@ def create_app(settings: Settings, backend: QueryBackend) -> FastAPI:
         if chosen != "html":
             return await rdf_description(request, pages.sparql("describe-entity", this=iri), chosen, pages.sparql("exists", this=iri))
         try:
-            context = await pages.entity_context(backend, slug, timeout, pages.section_pages(request.query_params))
+            context = await pages.entity_context(backend, slug, timeout, sections.section_pages(request.query_params))
         except QueryFailed as failed:
             return failed_page(request, failed)
         if context is None:
