@@ -334,6 +334,8 @@ def test_unknown_entity_page_offers_what_its_words_find(served):
         js = HTTP.get(served.url + "/id/harper", headers={"Accept": accept})
         assert js.status_code == 404 and js.headers["content-type"].startswith("application/json"), accept
         assert js.json()["error"] == "not-found"
+    # an entity that is there, asked in a format it has not: 406
+    assert HTTP.get(served.url + "/id/stephen-harper", headers={"Accept": "application/json"}).status_code == 406
 
 
 @pytest.mark.parametrize("path", ["/no/such/page", "/source/harper", "/id/Not_A_Slug", "/fact/x/y", "/download/graph/nothing.nq"])

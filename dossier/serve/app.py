@@ -275,9 +275,16 @@ def create_app(settings: Settings, backend: QueryBackend) -> FastAPI:
         if not pages.SLUG.match(slug):
             return await not_found(request, f"'{slug}' is not an entity id", slug)
         chosen = resource_format(request)
-        if chosen is None:
-            return error_page(request, 406, "not-acceptable", f"an entity can be had as: {', '.join(RESOURCE_TYPES)}")
         iri = str(pages.entity_iri(slug))
+        if chosen is None:
+            # what is not there is 404 whatever the client accepts; what is, in no format it takes, 406
+            try:
+                found = await select(backend, pages.sparql("exists", this=iri), timeout)
+            except QueryFailed as failed:
+                return failed_page(request, failed)
+            if not found:
+                return await not_found(request, f"the graph says nothing of {iri}", slug)
+            return error_page(request, 406, "not-acceptable", f"an entity can be had as: {', '.join(RESOURCE_TYPES)}")
         if chosen != "html":
             return await rdf_description(request, pages.sparql("describe-entity", this=iri), chosen, pages.sparql("exists", this=iri))
         try:
