@@ -351,6 +351,8 @@ def test_index_and_query_page(served):
     assert index.status_code == 200 and "/id/irgc" in index.text
     page = HTTP.get(served.url + "/")
     assert page.status_code == 200 and "/static/yasgui/yasgui.min.js" in page.text
+    # the way in for a reader who knows no SPARQL comes before the query editor
+    assert page.text.index('class="no-sparql"') < page.text.index('id="yasgui"') and '<a href="/id/">' in page.text
     assert "unpkg" not in page.text and "cdn" not in page.text.lower()
     assert HTTP.get(served.url + "/static/yasgui/yasgui.min.js").status_code == 200
     examples = json.loads(page.text.split('<script id="examples" type="application/json">')[1].split("</script>")[0])
