@@ -1,8 +1,8 @@
-"""The facts that refer to an entity, read from the graph and grouped the way its page shows them.
+"""The facts that refer to an entity, read from the graph as its page shows them.
 
-One query gives each fact with its source and quotes, another every property of it; the grouping
-(designations, participations, statements, others) follows the fact's class, and every property,
-role and concept is named by its ontology label.
+One query gives each fact with its source and quotes, another every property of it (for every
+fact, or for the facts of one page: sections.py pages them); every property, role and concept is
+named by its ontology label.
 """
 
 from __future__ import annotations
