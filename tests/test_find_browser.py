@@ -90,7 +90,7 @@ def test_a_mistyped_entity_address_leads_to_the_entity(served, page):
     response = page.goto(served.url + "/id/harper")
     assert response.status == 404
     assert page.locator("main .search-link").get_attribute("href") == "/search?q=harper"
-    page.locator("main ul.did-you-mean a", has_text="Stephen Harper").click()
+    page.locator("main ul.did-you-mean a[href='/id/stephen-harper']").click()
     page.wait_for_url(served.url + "/id/stephen-harper")
     assert page.locator("h1").inner_text().startswith("Stephen Harper")
     page.goto(served.url + "/nothing/here")
