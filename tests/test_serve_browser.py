@@ -180,6 +180,7 @@ def test_readme_screenshots(showcase, browser):
     pg.evaluate("() => window.dossierTimeline.setSelection([1])")
     pg.locator("#timeline .vis-item").first.click()
     pg.wait_for_selector("#quotes-panel:not([hidden]) mark")
+    pg.evaluate("() => document.getElementById('timeline-view').scrollIntoView()")  # the views load after the page
     pg.screenshot(path=str(SHOTS / "entity-views.png"))
     assert pg.outside == [] and pg.errors == []
     context.close()

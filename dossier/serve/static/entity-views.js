@@ -193,7 +193,11 @@
       document.querySelectorAll("nav.views .view-count").forEach(function (c) {
         c.textContent = c.getAttribute("data-view") === "timeline" ? items.length : network.nodes.length;
       });
-      return Promise.all(drawn);
+      return Promise.all(drawn).then(function () {
+        // an address naming a view (#timeline-view) was scrolled to before the view had its height: again now
+        const target = location.hash ? document.getElementById(location.hash.slice(1)) : null;
+        if (target && target.classList.contains("view")) target.scrollIntoView();
+      });
     })
     .catch(function (err) {
       document.querySelectorAll(".view .waiting").forEach(function (w) { w.textContent = "The view could not be loaded: " + err.message; });
