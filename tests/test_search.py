@@ -12,6 +12,7 @@ from conftest import ROOT
 from dossier.graphdir import quad_files
 from dossier import searchdocs
 from dossier.serve.search import Document, SearchIndex, fold, read_index
+from dossier.textfold import transliterate
 from serve_support import HTTP
 
 ID = "https://w3id.org/dossier/id/"
@@ -288,3 +289,11 @@ def test_an_address_is_searched_by_its_words():
     assert slug_words("Mojahedin-e-Khalq") == "mojahedin khalq"
     assert slug_words("/id/Not_A_Slug") == "not slug"
     assert slug_words("/a/b") == ""
+
+
+@pytest.mark.parametrize("text", ["Mojāhedin-e Khalq’s", "People's Mojahedin", "Ḥizb Allāh — “Party of God”", "Москва", "MEK/PMOI (NCRI)"])
+def test_the_excerpt_positions_fold_like_the_index(text):
+    """An excerpt is cut where the indexed (folded) word starts in the original text."""
+    folded, positions = transliterate(text)
+    assert len(folded) == len(positions)
+    assert fold(folded) == fold(text)

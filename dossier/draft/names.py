@@ -1,8 +1,8 @@
 """Registry names in a text: folding, the name index, and whole-word matches mapped back to the text.
 
-Name matching (labels and aliases from mappings/entities/) folds both the text and the names:
-Unicode NFKD with accents dropped, casefold, every apostrophe, hyphen or other punctuation mark a
-word break, runs of spaces collapsed. Matches are whole words, the longest name wins, and offsets
+Name matching (labels and aliases from mappings/entities/) folds both the text and the names
+with ``textfold.fold_words``: accents dropped, casefold, every apostrophe, hyphen or other
+punctuation mark a word break. Matches are whole words, the longest name wins, and offsets
 map back to the original characters. So "Mujahedin-e Khalj", "Mojahedin e-Khalq" and "MEK" all
 find the MEK, while "MEK" never fires inside another word. Two guards keep common words out:
 a name spelled with a capital matches only text that starts with one ("Trump", not "trump"),
@@ -13,40 +13,14 @@ it ("US" is not "us").
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from ..registry import Registry
+from ..textfold import fold_words as fold
 
 AGENT_TYPES = ("Organization", "Person")
-APOSTROPHES = set("'’‘‛ʼ`´′")
 
 
-def fold(text: str) -> tuple[str, list[int]]:
-    """The folded text (see the module doc) and, per folded character, its index in ``text``."""
-    out: list[str] = []
-    index: list[int] = []
-    space = True
-    for i, ch in enumerate(text):
-        if unicodedata.category(ch) == "Cf":  # soft hyphen, zero-width characters
-            continue
-        if ch in APOSTROPHES:
-            parts = " "
-        else:
-            parts = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c)).casefold()
-        for c in parts:
-            if c.isalnum():
-                out.append(c)
-                index.append(i)
-                space = False
-            elif not space:
-                out.append(" ")
-                index.append(i)
-                space = True
-    if out and out[-1] == " ":
-        out.pop()
-        index.pop()
-    return "".join(out), index
 
 
 def tokens(text: str) -> list[tuple[str, int, int]]:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..registry import NO_TERM, Registry
+from ..textfold import fold
 from .client import WikidataClient
-from .items import aliases_of, fold, label_of
+from .items import aliases_of, label_of
 
 
 @dataclass

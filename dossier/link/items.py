@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 
 # "instance of" (P31) values that fit each registry type. A candidate whose P31 includes none of
 # them is not rejected, only flagged for the reviewer; a human (Q5) for a non-Person, or a
@@ -43,14 +41,6 @@ def instance_of(record: dict) -> list[str]:
         if isinstance(value, dict) and value.get("id"):
             out.append(value["id"])
     return out
-
-
-def fold(text: str) -> str:
-    """Label comparison key: accents, case, punctuation and spacing ignored."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
-    text = re.sub(r"[\W_]+", " ", text)
-    return " ".join(text.split())
 
 
 def type_check(entity_type: str, p31: list[str]) -> str:

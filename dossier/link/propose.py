@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..registry import Registry
+from ..textfold import fold
 from .client import WikidataClient
-from .items import aliases_of, description_of, fold, instance_of, label_of, type_check
+from .items import aliases_of, description_of, instance_of, label_of, type_check
 
 REVIEW_COLUMNS = [
     "subject_id", "subject_label", "predicate_id", "object_id", "object_label",

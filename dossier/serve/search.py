@@ -16,33 +16,24 @@ import asyncio
 import bisect
 import hashlib
 import json
-import re
 import sqlite3
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from anyascii import anyascii
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from .. import searchdocs
 from ..graphdir import search_file
 from ..namespace import BASE
+from ..textfold import fold, transliterate
 
-APOSTROPHES = re.compile(r"['`]")
-NON_WORD = re.compile(r"[^a-z0-9]+")
 ENTITY_KINDS = ("Organization", "Person", "Place", "Event")
 #: Every kind a result can have, in the order the type filter lists them.
 KINDS = ENTITY_KINDS + ("Source", "Statement", "Designation", "Participation")
 #: FTS5 column weights for bm25: names count most, then aliases, descriptions, contents and quotes.
 WEIGHTS = (10.0, 8.0, 3.0, 2.0, 1.0)
 CANDIDATES = 400
-
-
-def fold(text: str) -> str:
-    """Text reduced to lowercase ASCII words: 'Mojāhedin-e Khalq’s' -> 'mojahedin e khalqs'."""
-    ascii_ = anyascii(text).lower()
-    return NON_WORD.sub(" ", APOSTROPHES.sub("", ascii_)).strip()
 
 
 @dataclass
@@ -101,13 +92,7 @@ def href_of(iri: str) -> str:
 
 def excerpt(text: str, words: list[str], width: int = 180) -> str:
     """A passage of ``text`` (its own characters) around the first of ``words`` found in it, folded."""
-    positions: list[int] = []
-    folded = []
-    for i, ch in enumerate(text):
-        f = APOSTROPHES.sub("", anyascii(ch).lower())
-        folded.append(f)
-        positions.extend([i] * len(f))
-    haystack = "".join(folded)
+    haystack, positions = transliterate(text)
     at = min((p for p in (haystack.find(w) for w in words) if p >= 0), default=-1)
     if len(text) <= width:
         return text
