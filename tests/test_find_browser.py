@@ -20,6 +20,20 @@ def test_autocomplete_in_the_header_opens_the_entity(served, page):
     assert page.outside == [] and page.errors == []
 
 
+def test_a_click_anywhere_on_a_suggestion_row_opens_it(served, page):
+    """A person clicks the row, not necessarily its name: the row's empty right-hand part opens it too."""
+    page.goto(served.url + "/id/")
+    box = page.locator("header form.search-box input[name=q]")
+    box.press_sequentially("MEK", delay=30)
+    row = page.locator("header ul.suggestions li", has_text="People's Mojahedin Organization of Iran").first
+    row.wait_for(timeout=10_000)
+    box_of_row, box_of_name = row.bounding_box(), row.locator("a").bounding_box()
+    assert box_of_row["x"] + box_of_row["width"] - 5 > box_of_name["x"] + box_of_name["width"]  # room beside the name
+    row.click(position={"x": box_of_row["width"] - 5, "y": box_of_row["height"] / 2})
+    page.wait_for_url(served.url + "/id/mek")
+    assert page.outside == [] and page.errors == []
+
+
 def test_search_page_from_the_box_with_a_typo_and_a_type_filter(served, page):
     page.goto(served.url + "/id/mek")
     box = page.locator("header form.search-box input[name=q]")

@@ -1,5 +1,5 @@
 // Autocomplete for the search box in every page's header: names matching what is typed so far,
-// from /search?suggest=1 (JSON). Arrow keys move, Enter opens, Escape closes; without script the
+// from /search?suggest=1 (JSON). Arrow keys move, Enter or a click on the row opens, Escape closes; without script the
 // box is a plain form to /search.
 (function () {
   "use strict";
@@ -33,6 +33,8 @@
         kind.className = "badge";
         kind.textContent = hit.type;
         li.append(a, " ", kind);
+        // the whole row opens the entity, not only its name; on mousedown, before the box's blur closes the list
+        li.addEventListener("mousedown", (event) => { event.preventDefault(); window.location.href = hit.href; });
         list.append(li);
       }
       list.hidden = shown.length === 0;
