@@ -65,3 +65,9 @@ def built_model_store(root: Path, slugs: list[str]) -> ox.Store:
     for f in quad_files(root / "graph"):
         store.bulk_load(path=str(f), format=ox.RdfFormat.N_QUADS)
     return store
+
+
+def answers(store: ox.Store, query: str) -> list[tuple]:
+    """A SELECT's rows over the union of the store's graphs, as sorted tuples of plain values (None where unbound)."""
+    return sorted((tuple(None if v is None else v.value for v in r) for r in store.query(query, use_default_graph_as_union=True)),
+                  key=lambda row: tuple((v is None, v or "") for v in row))

@@ -14,7 +14,7 @@ import pytest
 
 from conftest import copy_project, run_dossier
 from dossier.graphdir import quad_files
-from model_corpus import add_model_documents, built_model_store
+from model_corpus import add_model_documents, answers, built_model_store
 
 PREFIX = "PREFIX dos: <https://w3id.org/dossier/ontology#>\nPREFIX schema: <https://schema.org/>\n"
 VOTE = "<https://w3id.org/dossier/id/northland-harbour-vote-2024>"
@@ -27,7 +27,7 @@ def store(tmp_path_factory) -> ox.Store:
 
 
 def rows(store: ox.Store, query: str) -> list[tuple]:
-    return sorted(tuple(None if v is None else v.value for v in r) for r in store.query(PREFIX + query, use_default_graph_as_union=True))
+    return answers(store, PREFIX + query)
 
 
 def test_each_value_lists_its_sources_and_counts(store):

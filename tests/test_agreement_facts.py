@@ -18,7 +18,7 @@ from rdflib.namespace import RDF, XSD
 from conftest import copy_project
 from dossier.agreement import Claim, derive, number_range
 from dossier.namespace import BASE, DOS, SCHEMA, entity_iri, fact_iri, source_iri
-from model_corpus import built_model_store
+from model_corpus import answers, built_model_store
 
 PREFIX = ("PREFIX dos: <https://w3id.org/dossier/ontology#>\nPREFIX schema: <https://schema.org/>\n"
           "PREFIX prov: <http://www.w3.org/ns/prov#>\n")
@@ -35,7 +35,7 @@ def store(tmp_path_factory) -> ox.Store:
 
 
 def rows(store: ox.Store, query: str) -> list[tuple]:
-    return sorted(tuple(None if v is None else v.value for v in r) for r in store.query(PREFIX + query, use_default_graph_as_union=True))
+    return answers(store, PREFIX + query)
 
 
 def test_one_listing_reported_by_three_sources_is_one_group_whatever_body_they_name(store):

@@ -11,6 +11,7 @@ import pytest
 
 from conftest import run_dossier
 from dossier.serve.engine import load_store
+from model_corpus import answers
 
 CURATED = "mappings/curated/memberships.yaml"
 PREFIXES = """PREFIX dos: <https://w3id.org/dossier/ontology#>
@@ -28,8 +29,7 @@ def store(built_graph: Path) -> ox.Store:
 
 
 def rows(store: ox.Store, query: str) -> set[tuple]:
-    res = store.query(PREFIXES + query, use_default_graph_as_union=True)
-    return {tuple(None if v is None else v.value for v in r) for r in res}
+    return set(answers(store, PREFIXES + query))
 
 
 def test_curated_offices_are_in_their_own_graph_with_dates_and_a_reference(store):

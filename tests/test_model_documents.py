@@ -13,7 +13,7 @@ import pyoxigraph as ox
 import pytest
 
 from conftest import copy_project, run_dossier
-from model_corpus import add_model_documents, built_model_store
+from model_corpus import add_model_documents, answers, built_model_store
 
 PREFIXES = """PREFIX dos: <https://w3id.org/dossier/ontology#>
 PREFIX schema: <https://schema.org/>
@@ -33,8 +33,7 @@ def store(tmp_path_factory) -> ox.Store:
 
 
 def rows(store: ox.Store, query: str) -> set[tuple]:
-    res = store.query(PREFIXES + query, use_default_graph_as_union=True)
-    return {tuple(None if v is None else v.value for v in r) for r in res}
+    return set(answers(store, PREFIXES + query))
 
 
 def test_source_credit_excerpt_and_genre_apart_from_byline_and_publisher(store):
