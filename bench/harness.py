@@ -206,6 +206,24 @@ def start_oxigraph(graph_dir: Path, logs: Path, timeout: float = 3600) -> Server
     return Server("oxigraph serve", f"{base}/query", proc, load, tree_rss(proc.pid), log=log)
 
 
+def start_oxigraph_disk(root: Path, logs: Path, timeout: float = 3600) -> Server:
+    """`oxigraph serve-read-only` (union default graph) on Dossier's own on-disk store of root/graph/: the same
+    files Dossier's workers open, built first as Dossier builds it when there is none. So the two servers
+    differ only in what runs around the store (Dossier's checks, worker processes, result conversion)."""
+    from dossier.serve.store import ensure_store
+
+    t0 = time.perf_counter()
+    handle = ensure_store(root / "graph", root / ".cache" / "store")  # held: no Dossier server removes it meanwhile
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    log = logs / "oxigraph-disk.log"
+    proc = _spawn([oxigraph_binary(), "serve-read-only", "--location", str(handle.path), "--bind", f"127.0.0.1:{port}",
+                   "--union-default-graph"], log)
+    _wait(f"{base}/query?query=ASK%7B%7D", proc, 120, lambda r: r.status_code == 200, log)
+    return Server("oxigraph serve-read-only (Dossier's on-disk store)", f"{base}/query", proc, time.perf_counter() - t0,
+                  tree_rss(proc.pid), log=log)
+
+
 def start_rdflib(graph_dir: Path, logs: Path, timeout: float = 7200) -> Server:
     """rdflib-endpoint over an rdflib Dataset (Memory store) holding graph/'s N-Quads, union default graph."""
     port = free_port()

@@ -136,14 +136,15 @@ def measure_rebuilds(sizes: list[int], repeat: int, work: Path, seed: int, reuse
 
 
 def queries(root: Path) -> dict[str, str]:
-    found = sorted((root / "queries").glob("*.rq")) or sorted((REPO / "bench" / "queries").glob("*.rq"))
+    """The example queries as they are now (the project's queries/), not the copy a corpus was generated with."""
+    found = sorted((REPO / "queries").glob("*.rq")) or sorted((root / "queries").glob("*.rq"))
     return {p.stem: p.read_text(encoding="utf-8") for p in found}
 
 
 def measure_endpoints(n: int, engines: list[str], work: Path, seed: int, reuse: bool, requests: int,
                       slow_requests: int, timeout: float, out: Path, say, max_queries: int = 0,
                       save=lambda partial: None, previous: dict | None = None, only: list[str] | None = None,
-                      clients: tuple[int, ...] = (1, 8), budget: float = 60) -> dict:
+                      clients: tuple[int, ...] = (1, 8), budget: float = 60, min_requests: int = 3) -> dict:
     root = corpus(work, n, seed, reuse)
     if not (root / "graph" / MANIFEST).is_file():
         say(f"build N={n} for the endpoints")
@@ -167,6 +168,7 @@ def measure_endpoints(n: int, engines: list[str], work: Path, seed: int, reuse: 
                 for e in engines if e in previous.get("engines", {})}
     starters = {
         "oxigraph": lambda: harness.start_oxigraph(graph_dir, logs),
+        "oxigraph-disk": lambda: harness.start_oxigraph_disk(root, logs),
         "rdflib": lambda: harness.start_rdflib(graph_dir, logs),
         "dossier": lambda: harness.start_dossier(root, logs),
     }
@@ -199,7 +201,7 @@ def measure_endpoints(n: int, engines: list[str], work: Path, seed: int, reuse: 
                         servers[engine] = starters[engine]()
                 elif not warm.errors:
                     # at most about `budget` seconds per query and client count: fewer requests for slow queries
-                    k_here = max(3, min(k, int(budget / max(warm.wall, 1e-3))))
+                    k_here = max(min_requests, min(k, int(budget / max(warm.wall, 1e-3))))
                     for c in clients:
                         if c > 1 and engine == "rdflib" and entry["c1"]["p50_ms"] > 10_000:
                             entry[f"c{c}"] = {"skipped": "over 10 s a query with one client"}
@@ -266,7 +268,8 @@ def markdown(results: dict) -> str:
                     cells += [f"{(entry.get('errors') or ['?'])[0][:60]}", ""]
             lines.append(f"| {q} | {rows} | " + " | ".join(cells) + " |")
         lines.append("")
-        pairs = [(a, b) for a, b in (("dossier", "oxigraph"), ("rdflib", "dossier"), ("rdflib", "oxigraph")) if a in engines and b in engines]
+        pairs = [(a, b) for a, b in (("dossier", "oxigraph"), ("dossier", "oxigraph-disk"), ("oxigraph-disk", "oxigraph"),
+                                     ("rdflib", "dossier"), ("rdflib", "oxigraph")) if a in engines and b in engines]
         if pairs:
             lines += ["| query | " + " | ".join(f"p50 {a} / {b}" for a, b in pairs) + " |", "|---|" + "---:|" * len(pairs)]
             for q in ep["queries"]:
@@ -291,7 +294,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=3, help="runs per measurement (builds at N >= 10,000 run once)")
     ap.add_argument("--rebuild-sizes", default="1000,10000")
     ap.add_argument("--endpoint-size", type=int, default=10000)
-    ap.add_argument("--engines", default="oxigraph,dossier,rdflib")
+    ap.add_argument("--engines", default="oxigraph,oxigraph-disk,dossier,rdflib",
+                    help="oxigraph: `oxigraph serve` in memory; oxigraph-disk: `oxigraph serve-read-only` on Dossier's "
+                         "on-disk store; dossier: serve.py; rdflib: rdflib-endpoint")
     ap.add_argument("--requests", type=int, default=20, help="requests per query and client count")
     ap.add_argument("--slow-requests", type=int, default=3, help="requests per query for rdflib-endpoint")
     ap.add_argument("--timeout", type=float, default=600, help="seconds one query may take")
@@ -300,6 +305,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--max-queries", type=int, default=0, help="only the first N queries of queries/ (0: all)")
     ap.add_argument("--clients", default="1,8", help="concurrent clients to time each query with (comma-separated)")
     ap.add_argument("--budget", type=float, default=60, help="seconds to spend on a query per engine and client count")
+    ap.add_argument("--min-requests", type=int, default=3, help="timed requests per query at least, however slow it is")
     ap.add_argument("--only", default="build,rebuild,endpoint", help="steps to run")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--out", type=Path, default=REPO / "bench" / "out")
@@ -341,7 +347,8 @@ def main(argv: list[str] | None = None) -> int:
                                                  args.timeout, out, say, args.max_queries, save,
                                                  results.get("endpoints") if args.reuse else None,
                                                  [q for q in args.queries.split(",") if q] or None,
-                                                 tuple(int(c) for c in args.clients.split(",") if c), args.budget)
+                                                 tuple(int(c) for c in args.clients.split(",") if c), args.budget,
+                                                 args.min_requests)
     results_path.write_text(json.dumps(results, indent=2))
     report = markdown(results)
     (out / "results.md").write_text(report + "\n")

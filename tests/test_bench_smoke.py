@@ -20,7 +20,7 @@ def test_bench_smoke_run(tmp_path):
     (rebuild,) = results["rebuilds"]
     assert rebuild["edit_wall"] > 0
     engines = results["endpoints"]["engines"]
-    assert {"oxigraph", "rdflib"} <= set(engines)
+    assert {"oxigraph", "oxigraph-disk", "dossier", "rdflib"} <= set(engines)
     for engine in engines.values():
         assert engine["queries"], engine
     assert "| N | triples |" in (tmp_path / "results.md").read_text()
