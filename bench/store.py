@@ -6,7 +6,7 @@
 For each graph: the time to build its store once (a cold start), the time to start when the
 store is current, the resident memory of the whole server (workers included) after every
 example query ran once, against `oxigraph serve` loaded with the same N-Quads and asked the
-same queries, and the time from a query stopped at the timeout to its worker's replacement
+same queries (and against `oxigraph serve-read-only` on Dossier's own store folder), and the time from a query stopped at the timeout to its worker's replacement
 answering again. Synthetic corpora are generated and built under OUT/corpora/ as bench.run
 does (kept for the next run). Results: OUT/store.json and OUT/store.md.
 """
@@ -112,6 +112,14 @@ def measure(size: str, out: Path, seed: int, workers: int, timeout: float, repea
         result["oxigraph_load_s"] = round(oxigraph.load_seconds, 3)
     finally:
         oxigraph.stop()
+    # the same on-disk store Dossier serves, under `oxigraph serve-read-only`: what the storage alone holds
+    disk = harness.start_oxigraph_disk(root, logs)
+    try:
+        run_queries(disk.endpoint)
+        result["oxigraph_disk_rss_mb"] = round(harness.tree_rss(disk.proc.pid) / 2**20, 1)
+        result["oxigraph_disk_pss_mb"] = round(harness.tree_pss(disk.proc.pid) / 2**20, 1)
+    finally:
+        disk.stop()
     result["rss_ratio"] = round(result["dossier_rss_mb"] / result["oxigraph_rss_mb"], 2)
     result["pss_ratio"] = round(result["dossier_pss_mb"] / result["oxigraph_pss_mb"], 2)
     return result
@@ -119,11 +127,13 @@ def measure(size: str, out: Path, seed: int, workers: int, timeout: float, repea
 
 def table(results: list[dict]) -> str:
     head = ("| graph | quads | workers | start, store current | start, store built | worker replaced (median) "
-            "| Dossier RSS (PSS) | `oxigraph serve` RSS (PSS) | ratio RSS (PSS) | store on disk |\n|---|---|---|---|---|---|---|---|---|---|\n")
+            "| Dossier RSS (PSS) | `oxigraph serve` RSS (PSS) | ratio RSS (PSS) | `oxigraph serve-read-only`, same store, RSS (PSS) "
+            "| store on disk |\n|---|---|---|---|---|---|---|---|---|---|---|\n")
     rows = [
         f"| {r['size']} | {r['quads']:,} | {r['workers']} | {r['start_current_s']:.2f} s | {r['start_cold_s']:.2f} s "
         f"| {statistics.median(r['replacement_s']):.3f} s | {r['dossier_rss_mb']:.0f} ({r['dossier_pss_mb']:.0f}) MB "
-        f"| {r['oxigraph_rss_mb']:.0f} ({r['oxigraph_pss_mb']:.0f}) MB | {r['rss_ratio']:.2f}x ({r['pss_ratio']:.2f}x) | {r['store_mb']:.0f} MB |"
+        f"| {r['oxigraph_rss_mb']:.0f} ({r['oxigraph_pss_mb']:.0f}) MB | {r['rss_ratio']:.2f}x ({r['pss_ratio']:.2f}x) "
+        f"| {r['oxigraph_disk_rss_mb']:.0f} ({r['oxigraph_disk_pss_mb']:.0f}) MB | {r['store_mb']:.0f} MB |"
         for r in results
     ]
     return head + "\n".join(rows) + "\n"
