@@ -23,7 +23,7 @@ from pathlib import Path
 from dossier.build import run_build
 
 #: (module, function) of the stages timed; a stage the code does not have is left out.
-STAGES = [("dossier.build", "load_shared"), ("dossier.build", "_heads"), ("dossier.build", "check_across_documents"),
+STAGES = [("dossier.build", "load_shared"), ("dossier.build", "_outlines"), ("dossier.build", "check_across_documents"),
           ("dossier.build.assemble", "shared_parts"), ("dossier.build.assemble", "agreement_triples"),
           ("dossier.build.assemble", "agreement_parts"),
           ("dossier.build.assemble", "search_part"), ("dossier.build", "assemble"), ("dossier.build", "write_graph")]

@@ -7,7 +7,8 @@ only what changed; each stage is a module:
 - document: each document on its own (in worker processes): map it, reason over it, validate it
   with the registry and the ontology, and serialize its graph and its inferences; the result is
   cached under its key (entry: the cache entry's format), so an unchanged document is not read
-  again, and ``--shard I/N`` can fill the cache from several machines;
+  again, and ``--shard I/N`` can fill the cache from several machines; what the later stages need
+  of each entry is kept in one index of outlines (outline.py), read instead of every entry;
 - across: the check that needs several documents at once; usage: every registry entity is named
   by some document;
 - assemble: one N-Quads file per named graph and the manifest (graphdir.py describes graph/);
@@ -18,6 +19,7 @@ A document's nodes (its source and fact IRIs) are its own: no other document's t
 
 from __future__ import annotations
 
+import os
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -31,6 +33,7 @@ from .across import check_across_documents
 from .assemble import assemble
 from .atomic import recover, write_graph
 from .document import process_all
+from .outline import Outline, outline
 from .plan import document_key, in_shard, load_shared, mapping_files
 from .usage import unused_entities
 
@@ -82,14 +85,14 @@ def run_build(root: Path, out_dir: Path | None, progress: bool | None = None,
         if problems:
             raise InputError(sorted(set(problems)))
         return BuildReport(len(paths), 0, Counter(), len(todo), redone, clock.laps)
-    heads = _heads(shared, cache, paths, keys, failed, problems)
+    outlines = _outlines(shared, cache, paths, keys, failed, problems)
     if not problems:
-        problems += check_across_documents(shared, [h for h, _ in heads])
-        problems += unused_entities(shared, {e for h, _ in heads for e in h.entities})
+        problems += check_across_documents(shared, outlines, cache)
+        problems += unused_entities(shared, {e for _, o in outlines for e in o.entities})
     if problems:
         raise InputError(sorted(set(problems)))
     clock.lap("cross-document checks")
-    assembled = assemble(shared, [h for h, _ in heads], [e for _, e in heads], cache)
+    assembled = assemble(shared, outlines, cache)
     if out_dir is not None:
         write_graph(out_dir, assembled.parts, assembled.manifest, _unchanged(out_dir, last))
         cache.store("outputs", record_key, {
@@ -102,46 +105,59 @@ def run_build(root: Path, out_dir: Path | None, progress: bool | None = None,
     return BuildReport(assembled.documents, assembled.triples, assembled.types, len(todo), redone, clock.laps)
 
 
-def _heads(shared, cache: Cache, paths: list[Path], keys: list[str], failed: set[str], problems: list) -> list:
-    """(header, (entry path, start)) of each document that built, redoing entries removed or damaged since."""
-    found = _read_heads(cache, [k for k in keys if k not in failed])
+def _outlines(shared, cache: Cache, paths: list[Path], keys: list[str], failed: set[str], problems: list) -> list:
+    """(key, Outline) of each document that built, redoing entries removed or damaged since."""
+    found = _read_outlines(cache, [k for k in keys if k not in failed])
     vanished = [(p, k) for p, k in zip(paths, keys) if k in found and found[k] is None]
     if vanished:
         more, bad = process_all(shared, cache, vanished, False)
         problems += more
         for _, k in vanished:
-            found[k] = None if k in bad else entry.read_head(cache.path("doc", k))
+            found[k] = None if k in bad else _read_entry(cache.path("doc", k))
             if found[k] is None and k not in bad:
                 raise RuntimeError(f"the build cache ({cache.dir}) cannot be written or read back")
-    return [(found[k][0], (cache.path("doc", k), found[k][1])) for k in keys if found.get(k) is not None]
+        _store_outlines(cache, {k: o for k, o in found.items() if o is not None})
+    return [(k, found[k]) for k in keys if found.get(k) is not None]
 
 
-_HEADS = "index"  # the cache's one file of every document entry's pickled header, by key
+_OUTLINES = "index"  # the cache's one file of every document entry's outline, by key
 
 
-def _read_heads(cache: Cache, keys: list[str]) -> dict:
-    """Key -> (header, start) of each entry, None when it is missing or damaged. The pickled headers
-    are kept in one index file, so a rebuild stats the entries rather than opening each one; an
-    entry whose size changed since is read again."""
-    index = cache.load("heads", _HEADS) or {}
-    now, changed = {}, len(index) != len(keys)
+def _read_outlines(cache: Cache, keys: list[str]) -> dict:
+    """Key -> Outline of each entry, None when it is missing or damaged. The outlines are kept in one
+    index file, so a rebuild stats the entries rather than opening each one; an entry whose size
+    changed since (or that the index lacks) is read again."""
+    index = cache.load("outlines", _OUTLINES)
+    if not isinstance(index, dict):
+        index = {}
+    found, changed = {}, len(index) != len(keys)
+    folder = os.fspath(cache.dir / "doc")
     for k in keys:
         known = index.get(k)
+        path = f"{folder}/{k[:2]}/{k}"
         try:
-            size = cache.path("doc", k).stat().st_size
+            size = os.stat(path).st_size
         except OSError:
             size = None
-        if known is not None and known[2] == size:
-            now[k] = known
-        elif size is not None:
-            now[k], changed = entry.read_raw(cache.path("doc", k)), True
-    found = {k: None for k in keys}
-    for k, raw in now.items():
-        found[k] = None if raw is None else entry.load_head(*raw)
-    kept = {k: raw for k, raw in now.items() if raw is not None and found[k] is not None}
-    if changed or len(kept) != len(keys):
-        cache.store("heads", _HEADS, kept)
+        if isinstance(known, Outline) and known.size == size:
+            found[k] = known
+        else:
+            found[k] = None if size is None else _read_entry(Path(path))
+            changed = True
+    if changed:
+        _store_outlines(cache, {k: o for k, o in found.items() if o is not None})
     return found
+
+
+def _store_outlines(cache: Cache, outlines: dict) -> None:
+    cache.store("outlines", _OUTLINES, outlines)
+
+
+def _read_entry(path: Path) -> Outline | None:
+    """The outline of the cache entry at ``path``, None when it is missing or damaged."""
+    raw = entry.read_raw(path)
+    head = None if raw is None else entry.load_head(*raw)
+    return None if head is None else outline(head[0], head[1], raw[2])
 
 
 def _stamps(out_dir: Path) -> dict | None:

@@ -10,27 +10,34 @@ from __future__ import annotations
 
 from rdflib.namespace import RDF
 
+from ..cache import Cache, digest
 from ..mapping import read_document
 from ..problems import Problem, Problems
 from ..validate import locate
-from .document import DocResult
+from .outline import node_of
 from .plan import Shared
 
 
-def check_across_documents(shared: Shared, results: list[DocResult]) -> list[Problem]:
-    """Validate together the documents that give one shared node values a shape bounds."""
+def check_across_documents(shared: Shared, outlines: list, cache: Cache | None = None) -> list[Problem]:
+    """Validate together the documents that give one shared node values a shape bounds.
+
+    ``outlines``: (cache key, outline.Outline) of each document. The result is cached under the
+    keys of the documents validated together and their shared nodes, so a change to a document
+    outside them reuses it."""
     givers: dict = {}
-    for i, r in enumerate(results):
-        for s, p, _ in r.shared_asserted + r.shared_inferred:
-            givers.setdefault((s, p), set()).add(i)
+    for i, (_, o) in enumerate(outlines):
+        for sp in o.givers:
+            givers.setdefault(sp, set()).add(i)
     types: dict = {}
     for s, p, o in list(shared.registry) + list(shared.registry_inferred):
         if p == RDF.type:
-            types.setdefault(s, set()).add(o)
+            types.setdefault(str(s), set()).add(str(o))
+    bounds = [(None if bp is None else str(bp), None if classes is None else {str(c) for c in classes})
+              for bp, classes in shared.bounded]
 
     def bounded(s, p) -> bool:
         return any((bp is None or bp == p) and (classes is None or classes & types.get(s, set()))
-                   for bp, classes in shared.bounded)
+                   for bp, classes in bounds)
 
     joint_nodes: dict = {}
     for (s, p), docs in givers.items():
@@ -39,14 +46,24 @@ def check_across_documents(shared: Shared, results: list[DocResult]) -> list[Pro
     joint = {i for docs in joint_nodes.values() for i in docs}
     if not joint:
         return []
+    key = digest(shared.key, "across", *(outlines[i][0] for i in sorted(joint)), *sorted(joint_nodes))
+    found = cache.load("across", key) if cache is not None else None
+    if found is None:
+        found = _validate_jointly(shared, [outlines[i][1].file for i in sorted(joint)], {node_of(s) for s in joint_nodes})
+        if cache is not None:
+            cache.store("across", key, found)
+    return found
+
+
+def _validate_jointly(shared: Shared, files: list[str], nodes: set) -> list[Problem]:
     problems = Problems()
     data: list = list(shared.registry) + sorted(shared.registry_inferred)
     locations = dict(shared.registry_locations)
-    for i in sorted(joint):
-        doc = read_document(shared.root, shared.root / results[i].file, shared.ctx, problems)
+    for file in files:
+        doc = read_document(shared.root, shared.root / file, shared.ctx, problems)
         if doc is None:
             continue
         data += list(doc.graph)
         data += sorted(shared.reasoner.infer_document(doc.graph, shared.registry, shared.registry_inferred))
         locations.update(doc.locations)
-    return sorted(set(problems.items) | set(locate(shared.validator.validate(data, set(joint_nodes)), locations)))
+    return sorted(set(problems.items) | set(locate(shared.validator.validate(data, nodes), locations)))

@@ -14,19 +14,21 @@ the manifest names with its sha256.
 from __future__ import annotations
 
 import hashlib
-import pickle
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Graph
+from rdflib.namespace import RDF
 
 from .. import agreement, factgroups, searchdocs, serialize
 from ..cache import Cache, digest
 from ..graphdir import GraphFile, file_of, manifest_text
 from ..namespace import BASE, graph_iri
 from ..problems import InputError, Problem
+from . import entry
 from .document import DocResult, count_type, inferred_graph
+from .outline import CLASS_MARK, node_text, type_count
 from .plan import Shared
 
 
@@ -85,21 +87,26 @@ def agreement_triples(shared: Shared, heads: list[DocResult]) -> tuple[list, lis
     return agreed, inferred
 
 
-def agreement_parts(shared: Shared, heads: list[DocResult], cache: Cache | None = None) -> tuple[str, list[Part], Counter]:
+def agreement_parts(shared: Shared, outlines: list, cache: Cache) -> tuple[str, list[Part], Counter]:
     """The agreement graph's two files and the classes they count, under a key of every document's
     claims (and the shared inputs): a change that leaves all claims as they were reuses them from
-    the cache instead of deriving and reasoning again. Returns (key, parts, class counts)."""
-    claims = hashlib.sha256(pickle.dumps([h.claims for h in heads], protocol=pickle.HIGHEST_PROTOCOL)).hexdigest()
-    key = digest(shared.key, "agreement", claims)
-    found = cache.load("agreement", key) if cache is not None else None
+    the cache instead of reading every document's claims, deriving and reasoning again.
+    ``outlines``: (cache key, Outline) of each document. Returns (key, parts, class counts)."""
+    key = digest(shared.key, "agreement", *(o.claims for _, o in outlines))
+    found = cache.load("agreement", key)
     if found is None:
+        heads = []
+        for k, _ in outlines:
+            head = entry.read_head(cache.path("doc", k))
+            if head is None:
+                raise RuntimeError(f"the build cache ({cache.dir}) changed during the build: build again")
+            heads.append(head[0])
         agreed, agreed_inferred = agreement_triples(shared, heads)
         types: Counter = Counter()
         for t in [*agreed, *agreed_inferred]:
             count_type(t, types)
         found = ([_part(agreement.AGREEMENT, agreed), _part(inferred_graph("agreement"), agreed_inferred)], types)
-        if cache is not None:
-            cache.store("agreement", key, found)
+        cache.store("agreement", key, found)
     return key, *found
 
 
@@ -149,38 +156,38 @@ def search_keys(parts: list[Part], key: str) -> set[str]:
     return {_unit_key(unit, key) for unit in _units(parts)}
 
 
-def assemble(shared: Shared, heads: list[DocResult], entries: list[tuple[Path, int]],
-             cache: Cache | None = None) -> Assembled:
-    """Every file of graph/ with its manifest; ``entries`` gives each head's cache entry and where its bytes start.
-    With ``cache``, what is derived (each file's search part, the agreement graph) is kept there and reused."""
-    agreement_key, agreed, agreed_types = agreement_parts(shared, heads, cache)
+def assemble(shared: Shared, outlines: list, cache: Cache) -> Assembled:
+    """Every file of graph/ with its manifest; ``outlines`` gives each document's cache key and Outline.
+    What is derived (each file's search part, the agreement graph) is kept in ``cache`` and reused."""
+    agreement_key, agreed, agreed_types = agreement_parts(shared, outlines, cache)
     parts = shared_parts(shared, cache) + agreed
     taken = {p.info.file: "the build" for p in parts}
     clashes = []
-    for head, (path, start) in zip(heads, entries):
-        for graph, n, sha, offset, length in head.parts:
+    for key, o in outlines:
+        path = cache.path("doc", key)
+        for graph, n, sha, offset, length in o.parts:
             name = file_of(graph)
             if name in taken:
-                clashes.append(Problem(head.file, 0, head.slug, f"slug '{head.slug}' gives graph/{name}, which "
+                clashes.append(Problem(o.file, 0, o.slug, f"slug '{o.slug}' gives graph/{name}, which "
                                        f"{taken[name]} already writes: rename the document"))
                 continue
-            taken[name] = head.file
-            parts.append(Part(GraphFile(name, graph, n, sha), entry=path, offset=start + offset, length=length))
+            taken[name] = o.file
+            parts.append(Part(GraphFile(name, graph, n, sha), entry=path, offset=o.start + offset, length=length))
     if clashes:
         raise InputError(sorted(clashes))
     types: Counter = Counter()
-    for h in heads:
-        types.update(h.types)
-    about_shared = set(shared.registry) | set(shared.registry_inferred) | set(shared.curated) | set(shared.curated_inferred)
-    for h in heads:
-        about_shared.update(h.shared_asserted)
-        about_shared.update(h.shared_inferred)
-    for t in about_shared:
-        count_type(t, types)
+    for _, o in outlines:
+        types.update(o.types)
+    about_shared = {(node_text(t[0]), str(t[2])) for g in (shared.registry, shared.registry_inferred, shared.curated,
+                                                          shared.curated_inferred)
+                    for t in g if t[1] == RDF.type and CLASS_MARK in str(t[2])}
+    for _, o in outlines:
+        about_shared.update(o.shared_types)
+    type_count(about_shared, types)
     types.update(agreed_types)
     infos = [p.info for p in parts]
     parts.sort(key=lambda p: p.info.file)
     search = search_part(parts, cache, shared.key)
-    return Assembled(parts + [search], manifest_text(infos, search.info), len(heads),
+    return Assembled(parts + [search], manifest_text(infos, search.info), len(outlines),
                      sum(i.triples for i in infos), types, {"search": search_keys(parts, shared.key), "agreement": {agreement_key},
-                                                                "shared": {shared.key}})
+                                                            "shared": {shared.key}})

@@ -12,10 +12,10 @@ from .plan import Shared
 
 
 def unused_entities(shared: Shared, named: set) -> list[Problem]:
-    """A problem at its file:line for each registry entity that no document's graph names (``named``: IRIs)."""
+    """A problem at its file:line for each registry entity that no document's graph names (``named``: IRIs, as strings)."""
     out = []
     for eid, e in sorted(shared.ctx.registry.entities.items()):
-        if entity_iri(eid) not in named:
+        if str(entity_iri(eid)) not in named:
             out.append(Problem(e.file, e.line, eid, "no document names this entity: mention it in the mapping "
                                                     "of a document that names it (mentions:) or remove it"))
     return out
