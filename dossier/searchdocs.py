@@ -178,30 +178,24 @@ def _union(into: dict, part: dict) -> None:
 
 
 def merged_lines(summaries: list[Summary], files) -> list[bytes]:
-    """The search documents, one JSON line each sorted by IRI, of all the files ``summaries`` were
+    """The lines of ``merged_pairs``."""
+    return [line for _, line in merged_pairs(summaries, files)]
+
+
+def merged_pairs(summaries: list[Summary], files) -> list[tuple[str, bytes]]:
+    """(IRI, line) of the search documents, one JSON line each sorted by IRI, of all the files ``summaries`` were
     made from, the same as one pass over them all would give. An item named by several summaries is
     merged anew; an annotation chain through an IRI that several summaries' chains name may join
     across them, so those are read again together (``files(i)``: the files of the i-th summary)."""
     seen: set = set()
     shared: set = set()
-    chained: set = set()
-    crossing: set = set()
     for s in summaries:
         shared |= s.items & seen
         seen |= s.items
-        if s.joins:
-            crossing |= s.joins & chained
-            chained |= s.joins
     merged = Collector()
-    if crossing:
-        across = Collector()
-        for i, s in enumerate(summaries):
-            if s.joins & crossing:
-                for n, data in enumerate(files(i)):
-                    _collect(across, data, (i, n))
-        across._chain_quotes()
-        _union(merged.quotes, dict(across.quotes))
-        shared |= set(across.quotes)
+    _, quotes = crossing(summaries, files)
+    _union(merged.quotes, quotes)
+    shared |= set(quotes)
     lines = []
     for s in summaries:
         mine = s.items & shared
@@ -224,7 +218,51 @@ def merged_lines(summaries: list[Summary], files) -> list[bytes]:
         if doc is not None:
             lines.append((item, _line(doc)))
     lines.sort()
-    return [line for _, line in lines]
+    return lines
+
+
+def crossing(summaries: list[Summary], files) -> tuple[set[int], dict]:
+    """The summaries whose annotation chains pass through an IRI another's chains name too (their
+    indices), and the quotes their files give when read together (``files(i)``: the i-th's files)."""
+    chained: set = set()
+    through: set = set()
+    for s in summaries:
+        if s.joins:
+            through |= s.joins & chained
+            chained |= s.joins
+    if not through:
+        return set(), {}
+    across = Collector()
+    joined = set()
+    for i, s in enumerate(summaries):
+        if s.joins & through:
+            joined.add(i)
+            for n, data in enumerate(files(i)):
+                _collect(across, data, (i, n))
+    across._chain_quotes()
+    return joined, dict(across.quotes)
+
+
+def contributions(summary: Summary, item: str) -> set:
+    """What ``summary`` gives ``item``: ("kind", class), (field, value) and ("quotes", quote) pairs."""
+    out = {("kind", c) for c in summary.kinds.get(item, ())}
+    out |= {(f, v) for f, vs in summary.values.get(item, {}).items() for v in vs}
+    out |= {("quotes", q) for q in summary.quotes.get(item, ())}
+    return out
+
+
+def line_of(item: str, given: Iterable[tuple]) -> bytes | None:
+    """The search document line of ``item`` from the (field, value) pairs of ``contributions``, or None."""
+    c = Collector()
+    for f, v in given:
+        if f == "kind":
+            c.kinds[item].add(v)
+        elif f == "quotes":
+            c.quotes[item].add(v)
+        else:
+            c.values[item][f].add(v)
+    doc = c.document(item)
+    return None if doc is None else _line(doc)
 
 
 def from_nquads(chunks: Iterable[bytes]) -> list[dict]:

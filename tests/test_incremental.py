@@ -178,3 +178,78 @@ def test_defective_change_leaves_graph_and_cache_as_they_were(corpus):
     report = run_build(corpus, corpus / "graph", progress=False)
     assert report.redone == []
     assert outputs(corpus) == before
+
+
+def test_search_lines_are_spliced_not_merged_again(corpus, tmp_path, monkeypatch):
+    """A one-document change makes again only the search lines of the items its files name
+    (build/searchindex.py); the other lines are the last build's, and search.jsonl is a clean build's."""
+    from dossier.build import searchindex
+
+    merged: list[int] = []
+    real = searchindex.full
+    monkeypatch.setattr(searchindex, "full", lambda *args: merged.append(1) or real(*args))
+    mapping = sorted((corpus / "mappings").glob("synthetic-*.yaml"))[1]
+    _edit(mapping, "content: \"", "content: \"Told again: ")
+    assert run_build(corpus, corpus / "graph", progress=False).processed == 1
+    assert merged == []
+    monkeypatch.undo()
+    assert outputs(corpus) == clean_build(corpus, tmp_path / "clean")
+
+
+def _search_index(root: Path) -> Path:
+    (found,) = (root / ".cache" / "build" / "searchindex").rglob("index")
+    return found
+
+
+@pytest.mark.parametrize("damage", ["cut", "missing"])
+def test_a_damaged_search_index_is_made_again(corpus, tmp_path, monkeypatch, damage):
+    from dossier.build import searchindex
+
+    index = _search_index(corpus)
+    if damage == "cut":
+        index.write_bytes(index.read_bytes()[:100])
+    else:
+        index.unlink()
+    merged: list[int] = []
+    real = searchindex.full
+    monkeypatch.setattr(searchindex, "full", lambda *args: merged.append(1) or real(*args))
+    mapping = sorted((corpus / "mappings").glob("synthetic-*.yaml"))[2]
+    _edit(mapping, "content: \"", f"content: \"Once more ({damage}): ")
+    run_build(corpus, corpus / "graph", progress=False)
+    assert merged == [1]
+    monkeypatch.undo()
+    assert outputs(corpus) == clean_build(corpus, tmp_path / "clean")
+
+
+def test_a_damaged_outline_index_is_read_again_from_the_entries(corpus, tmp_path):
+    """The index of the entries' outlines (build/outline.py) is a copy: a damaged one is made again
+    from the entries, an outline whose entry changed size since is read again."""
+    (index,) = (corpus / ".cache" / "build" / "outlines").rglob("index")
+    index.write_bytes(b"not a pickle")
+    mapping = sorted((corpus / "mappings").glob("synthetic-*.yaml"))[3]
+    _edit(mapping, "content: \"", "content: \"Yet again: ")
+    assert run_build(corpus, corpus / "graph", progress=False).processed == 1
+    assert outputs(corpus) == clean_build(corpus, tmp_path / "clean")
+
+
+def test_a_changed_claim_gives_a_clean_builds_graph(corpus, tmp_path, monkeypatch):
+    """An edit that takes a dated event out of one document changes its claims: the agreement graph
+    is derived again, and graph/ (search documents included) is what a clean build writes."""
+    import re
+
+    assembly = importlib.import_module("dossier.build.assemble")
+    derived: list[int] = []
+    derive = assembly.agreement_triples
+    monkeypatch.setattr(assembly, "agreement_triples", lambda *args: derived.append(1) or derive(*args))
+    for mapping in sorted((corpus / "mappings").glob("synthetic-*.yaml")):
+        text = mapping.read_text(encoding="utf-8")
+        event = re.search(r"  - id: \S+-date\n    event: \S+\n    date: \"[^\"]+\"\n    quote: \"[^\"]+\"\n", text)
+        if event:
+            mapping.write_text(text.replace(event.group(0), "", 1), encoding="utf-8")
+            break
+    else:
+        pytest.fail("no dated event in the corpus")
+    assert run_build(corpus, corpus / "graph", progress=False).processed == 1
+    assert derived == [1]
+    monkeypatch.undo()
+    assert outputs(corpus) == clean_build(corpus, tmp_path / "clean")

@@ -12,6 +12,7 @@ only what changed; each stage is a module:
 - across: the check that needs several documents at once; usage: every registry entity is named
   by some document;
 - assemble: one N-Quads file per named graph and the manifest (graphdir.py describes graph/);
+  searchindex: graph/search.jsonl spliced with the changed documents' search lines;
 - atomic: the new graph/ swapped in whole; unchanged files are hard-linked, not rewritten.
 
 A document's nodes (its source and fact IRIs) are its own: no other document's triples name them.

@@ -3,12 +3,12 @@ inputs and the documents' cache entries.
 
 Each document's two files are its cache entry's bytes; the shared graphs (ontology, registry,
 the registry's inferences, and the agreement between sources, derived from every document's
-claims by agreement.py, with its own OWL-RL inferences) are serialized here. So a changed document changes its own two files,
-the manifest and, when its claims about shared nodes changed, the agreement graph (cached under
-a key of every document's claims, so it is derived again only then).
-The search documents (searchdocs.py) are merged from each file's part, cached by the file's
-sha256 (so only changed files are read), and written beside them as graph/search.jsonl, which
-the manifest names with its sha256.
+claims by agreement.py, with its own OWL-RL inferences) are serialized here. So a changed document
+changes its own two files, the manifest and, when its claims about shared nodes changed, the
+agreement graph (cached under a key of every document's claims' digest, so it is derived again only then).
+The search documents (searchdocs.py) are summarized per document, cached by its files' sha256
+(so only changed files are read), spliced into the last build's lines (searchindex.py) and
+written beside them as graph/search.jsonl, which the manifest names with its sha256.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from ..cache import Cache, digest
 from ..graphdir import GraphFile, file_of, manifest_text
 from ..namespace import BASE, graph_iri
 from ..problems import InputError, Problem
-from . import entry
+from . import entry, searchindex
 from .document import DocResult, count_type, inferred_graph
 from .outline import CLASS_MARK, node_text, type_count
 from .plan import Shared
@@ -118,25 +118,42 @@ def _bytes(part: Part) -> bytes:
         return fh.read(part.length)
 
 
-def search_part(parts: list[Part], cache: Cache | None = None, key: str = "") -> Part:
+def search_part(parts: list[Part], cache: Cache, key: str = "") -> Part:
     """graph/search.jsonl: the search documents of every file in ``parts``, sorted by IRI.
 
     A document's files are summarized together (searchdocs.summarize) and each summary is cached
-    under ``key`` and the files' sha256, so a rebuild reads only the files that changed and merges
-    the others' finished lines."""
+    under ``key`` and the files' sha256, so a rebuild reads only the files that changed; the merged
+    lines are spliced with the changed summaries' (searchindex.py) rather than merged again."""
     units = _units(parts)
-    summaries = []
-    for unit in units:
-        name = _unit_key(unit, key)
-        summary = cache.load("search", name) if cache is not None else None
-        if summary is None:
-            summary = searchdocs.summarize(*(_bytes(p) for p in unit))
-            if cache is not None:
-                cache.store("search", name, summary)
-        summaries.append(summary)
-    lines = searchdocs.merged_lines(summaries, lambda i: [_bytes(p) for p in units[i]])
-    data = b"".join(lines)
-    return Part(GraphFile(searchdocs.FILE, "", len(lines), hashlib.sha256(data).hexdigest()), data=data)
+    names = [_unit_key(unit, key) for unit in units]
+    slugs = [_slug(unit) for unit in units]
+    by_name = dict(zip(names, units))
+    made: dict = {}
+
+    def summary(name: str):
+        found = made.get(name)
+        if found is None:
+            found = cache.load("search", name)
+            if found is None and name in by_name:
+                found = searchdocs.summarize(*(_bytes(p) for p in by_name[name]))
+                cache.store("search", name, found)
+            made[name] = found
+        return found
+
+    index = searchindex.load(cache, key)
+    if index is None or not searchindex.splice(index, names, slugs, summary):
+        summaries = [summary(n) for n in names]
+        index = searchindex.full(key, names, slugs, summaries, lambda i: [_bytes(p) for p in units[i]])
+    searchindex.store(cache, index)
+    data = b"".join(index.lines)
+    return Part(GraphFile(searchdocs.FILE, "", len(index.lines), hashlib.sha256(data).hexdigest()), data=data)
+
+
+def _slug(unit: list[Part]) -> str:
+    """The document whose files ``unit`` holds ("" for a shared file)."""
+    if unit[0].entry is None:
+        return ""
+    return next((p.info.file[:-len(".nq")] for p in unit if "/" not in p.info.file), "")
 
 
 def _units(parts: list[Part]) -> list[list[Part]]:
