@@ -54,15 +54,23 @@ def manifest_text(files: list[GraphFile], search: GraphFile | None = None) -> st
     """The manifest for ``files``: sorted by file, no timestamps, so the same graph gives the same bytes.
 
     ``search`` is the derived search documents file (searchdocs.py), named apart: it holds no triples.
+    The text is json.dumps(..., indent=1, sort_keys=True, ensure_ascii=False), written out row by row
+    (json's indenting encoder is pure Python: a second for 20,000 files).
     """
     ordered = sorted(files, key=lambda f: f.file)
-    body = {
-        "files": [{"file": f.file, "graph": f.graph, "triples": f.triples, "sha256": f.sha256} for f in ordered],
-        "triples": sum(f.triples for f in ordered),
-    }
+    q = _string
+    rows = ",\n".join(f'  {{\n   "file": {q(f.file)},\n   "graph": {q(f.graph)},\n   "sha256": {q(f.sha256)},\n'
+                      f'   "triples": {int(f.triples)}\n  }}' for f in ordered)
+    out = ['{\n "files": [\n' + rows + '\n ],\n' if rows else '{\n "files": [],\n']
     if search is not None:
-        body["search"] = {"file": search.file, "records": search.triples, "sha256": search.sha256}
-    return json.dumps(body, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+        out.append(f' "search": {{\n  "file": {q(search.file)},\n  "records": {int(search.triples)},\n'
+                   f'  "sha256": {q(search.sha256)}\n }},\n')
+    out.append(f' "triples": {sum(int(f.triples) for f in ordered)}\n}}\n')
+    return "".join(out)
+
+
+def _string(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
 
 
 def search_file(graph_dir: Path) -> tuple[Path, str] | None:

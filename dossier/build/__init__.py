@@ -117,41 +117,49 @@ def _outlines(shared, cache: Cache, paths: list[Path], keys: list[str], failed: 
             found[k] = None if k in bad else _read_entry(cache.path("doc", k))
             if found[k] is None and k not in bad:
                 raise RuntimeError(f"the build cache ({cache.dir}) cannot be written or read back")
-        _store_outlines(cache, {k: o for k, o in found.items() if o is not None})
+        _store_outlines(cache, found, {k[:2] for _, k in vanished})
     return [(k, found[k]) for k in keys if found.get(k) is not None]
 
 
-_OUTLINES = "index"  # the cache's one file of every document entry's outline, by key
-
-
 def _read_outlines(cache: Cache, keys: list[str]) -> dict:
-    """Key -> Outline of each entry, None when it is missing or damaged. The outlines are kept in one
-    index file, so a rebuild stats the entries rather than opening each one; an entry whose size
-    changed since (or that the index lacks) is read again."""
-    index = cache.load("outlines", _OUTLINES)
-    if not isinstance(index, dict):
-        index = {}
-    found, changed = {}, len(index) != len(keys)
-    folder = os.fspath(cache.dir / "doc")
+    """Key -> Outline of each entry, None when it is missing or damaged. The outlines are kept in
+    index files, one per first two hex digits of the key, so a rebuild stats the entries rather
+    than opening each one and writes again only the index files whose entries changed; an entry
+    whose size changed since (or that its index file lacks) is read again."""
+    by_shard: dict = {}
     for k in keys:
-        known = index.get(k)
-        path = f"{folder}/{k[:2]}/{k}"
-        try:
-            size = os.stat(path).st_size
-        except OSError:
-            size = None
-        if isinstance(known, Outline) and known.size == size:
-            found[k] = known
-        else:
-            found[k] = None if size is None else _read_entry(Path(path))
-            changed = True
-    if changed:
-        _store_outlines(cache, {k: o for k, o in found.items() if o is not None})
+        by_shard.setdefault(k[:2], []).append(k)
+    found, changed = {}, set()
+    folder = os.fspath(cache.dir / "doc")
+    for shard, wanted in by_shard.items():
+        index = cache.load("outlines", shard)
+        if not isinstance(index, dict) or len(index) != len(wanted):
+            index = index if isinstance(index, dict) else {}
+            changed.add(shard)
+        for k in wanted:
+            known = index.get(k)
+            path = f"{folder}/{shard}/{k}"
+            try:
+                size = os.stat(path).st_size
+            except OSError:
+                size = None
+            if isinstance(known, Outline) and known.size == size:
+                found[k] = known
+            else:
+                found[k] = None if size is None else _read_entry(Path(path))
+                changed.add(shard)
+    _store_outlines(cache, found, changed)
     return found
 
 
-def _store_outlines(cache: Cache, outlines: dict) -> None:
-    cache.store("outlines", _OUTLINES, outlines)
+def _store_outlines(cache: Cache, outlines: dict, shards: set) -> None:
+    """Write the index files ``shards`` with the outlines of ``outlines`` (key -> Outline or None) in them."""
+    grouped: dict = {shard: {} for shard in shards}
+    for k, o in outlines.items():
+        if o is not None and k[:2] in grouped:
+            grouped[k[:2]][k] = o
+    for shard, index in sorted(grouped.items()):
+        cache.store("outlines", shard, index)
 
 
 def _read_entry(path: Path) -> Outline | None:
@@ -170,11 +178,11 @@ def _stamps(out_dir: Path) -> dict | None:
         search = search_file(out_dir)
         if search is not None:
             named.append((search[0].relative_to(out_dir).as_posix(), search[1]))
+        named.append((MANIFEST, ""))
+        base = os.fspath(out_dir)
         for name, sha in named:
-            st = (out_dir / name).stat()
+            st = os.stat(f"{base}/{name}")
             out[name] = (sha, st.st_size, st.st_mtime_ns, st.st_ino)
-        st = (out_dir / MANIFEST).stat()
-        out[MANIFEST] = ("", st.st_size, st.st_mtime_ns, st.st_ino)
         return out
     except (OSError, ValueError, KeyError):
         return None

@@ -29,9 +29,10 @@ def check_across_documents(shared: Shared, outlines: list, cache: Cache | None =
         for sp in o.givers:
             givers.setdefault(sp, set()).add(i)
     types: dict = {}
-    for s, p, o in list(shared.registry) + list(shared.registry_inferred):
-        if p == RDF.type:
-            types.setdefault(str(s), set()).add(str(o))
+    for triples in shared.by_subject.values():  # the registry's triples and inferences, by subject
+        for s, p, o in triples:
+            if p == RDF.type:
+                types.setdefault(str(s), set()).add(str(o))
     bounds = [(None if bp is None else str(bp), None if classes is None else {str(c) for c in classes})
               for bp, classes in shared.bounded]
 

@@ -14,6 +14,7 @@ written beside them as graph/search.jsonl, which the manifest names with its sha
 from __future__ import annotations
 
 import hashlib
+import os
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,9 +39,10 @@ class Part:
 
     info: GraphFile
     data: bytes | None = None
-    entry: Path | None = None
+    entry: Path | str | None = None  # the cache file holding its bytes
     offset: int = 0
     length: int = 0
+    slug: str = ""  # the document whose file it is ("" for a shared file)
 
 
 @dataclass
@@ -87,27 +89,42 @@ def agreement_triples(shared: Shared, heads: list[DocResult]) -> tuple[list, lis
     return agreed, inferred
 
 
-def agreement_parts(shared: Shared, outlines: list, cache: Cache) -> tuple[str, list[Part], Counter]:
+def agreement_parts(shared: Shared, outlines: list, cache: Cache) -> tuple[list[str], list[Part], Counter]:
     """The agreement graph's two files and the classes they count, under a key of every document's
     claims (and the shared inputs): a change that leaves all claims as they were reuses them from
-    the cache instead of reading every document's claims, deriving and reasoning again.
-    ``outlines``: (cache key, Outline) of each document. Returns (key, parts, class counts)."""
+    the cache instead of reading every document's claims, deriving and reasoning again. The files'
+    bytes are cache files of their own, read only when graph/ does not hold them already.
+    ``outlines``: (cache key, Outline) of each document. Returns (cache names, parts, class counts)."""
     key = digest(shared.key, "agreement", *(o.claims for _, o in outlines))
+    names = [key, digest(key, "file", "0"), digest(key, "file", "1")]
     found = cache.load("agreement", key)
-    if found is None:
-        heads = []
-        for k, _ in outlines:
-            head = entry.read_head(cache.path("doc", k))
-            if head is None:
-                raise RuntimeError(f"the build cache ({cache.dir}) changed during the build: build again")
-            heads.append(head[0])
-        agreed, agreed_inferred = agreement_triples(shared, heads)
-        types: Counter = Counter()
-        for t in [*agreed, *agreed_inferred]:
-            count_type(t, types)
-        found = ([_part(agreement.AGREEMENT, agreed), _part(inferred_graph("agreement"), agreed_inferred)], types)
-        cache.store("agreement", key, found)
-    return key, *found
+    if found is not None:
+        parts = [Part(info, entry=cache.path("agreement", name), length=length)
+                 for (info, length), name in zip(found[0], names[1:])]
+        if all(_size(p.entry) == p.length for p in parts):
+            return names, parts, found[1]
+    heads = []
+    for k, _ in outlines:
+        head = entry.read_head(cache.path("doc", k))
+        if head is None:
+            raise RuntimeError(f"the build cache ({cache.dir}) changed during the build: build again")
+        heads.append(head[0])
+    agreed, agreed_inferred = agreement_triples(shared, heads)
+    types: Counter = Counter()
+    for t in [*agreed, *agreed_inferred]:
+        count_type(t, types)
+    parts = [_part(agreement.AGREEMENT, agreed), _part(inferred_graph("agreement"), agreed_inferred)]
+    for part, name in zip(parts, names[1:]):
+        cache.write("agreement", name, part.data)
+    cache.store("agreement", key, ([(p.info, len(p.data)) for p in parts], types))
+    return names, parts, types
+
+
+def _size(path: Path) -> int | None:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return None
 
 
 def _bytes(part: Part) -> bytes:
@@ -151,16 +168,14 @@ def search_part(parts: list[Part], cache: Cache, key: str = "") -> Part:
 
 def _slug(unit: list[Part]) -> str:
     """The document whose files ``unit`` holds ("" for a shared file)."""
-    if unit[0].entry is None:
-        return ""
-    return next((p.info.file[:-len(".nq")] for p in unit if "/" not in p.info.file), "")
+    return unit[0].slug
 
 
 def _units(parts: list[Part]) -> list[list[Part]]:
     """The files read together for the search documents: a document's (one cache entry's), or one shared file."""
     by_entry: dict = {}
     for p in parts:
-        by_entry.setdefault(p.entry if p.entry is not None else id(p), []).append(p)
+        by_entry.setdefault(p.entry if p.slug else id(p), []).append(p)
     return list(by_entry.values())
 
 
@@ -176,12 +191,13 @@ def search_keys(parts: list[Part], key: str) -> set[str]:
 def assemble(shared: Shared, outlines: list, cache: Cache) -> Assembled:
     """Every file of graph/ with its manifest; ``outlines`` gives each document's cache key and Outline.
     What is derived (each file's search part, the agreement graph) is kept in ``cache`` and reused."""
-    agreement_key, agreed, agreed_types = agreement_parts(shared, outlines, cache)
+    agreement_keys, agreed, agreed_types = agreement_parts(shared, outlines, cache)
     parts = shared_parts(shared, cache) + agreed
     taken = {p.info.file: "the build" for p in parts}
     clashes = []
+    folder = os.fspath(cache.dir / "doc")
     for key, o in outlines:
-        path = cache.path("doc", key)
+        path = f"{folder}/{key[:2]}/{key}"
         for graph, n, sha, offset, length in o.parts:
             name = file_of(graph)
             if name in taken:
@@ -189,14 +205,15 @@ def assemble(shared: Shared, outlines: list, cache: Cache) -> Assembled:
                                        f"{taken[name]} already writes: rename the document"))
                 continue
             taken[name] = o.file
-            parts.append(Part(GraphFile(name, graph, n, sha), entry=path, offset=o.start + offset, length=length))
+            parts.append(Part(GraphFile(name, graph, n, sha), entry=path, offset=o.start + offset, length=length,
+                              slug=o.slug))
     if clashes:
         raise InputError(sorted(clashes))
     types: Counter = Counter()
     for _, o in outlines:
         types.update(o.types)
-    about_shared = {(node_text(t[0]), str(t[2])) for g in (shared.registry, shared.registry_inferred, shared.curated,
-                                                          shared.curated_inferred)
+    registry = (t for triples in shared.by_subject.values() for t in triples)  # the registry's triples and inferences
+    about_shared = {(node_text(t[0]), str(t[2])) for g in (registry, shared.curated, shared.curated_inferred)
                     for t in g if t[1] == RDF.type and CLASS_MARK in str(t[2])}
     for _, o in outlines:
         about_shared.update(o.shared_types)
@@ -206,5 +223,5 @@ def assemble(shared: Shared, outlines: list, cache: Cache) -> Assembled:
     parts.sort(key=lambda p: p.info.file)
     search = search_part(parts, cache, shared.key)
     return Assembled(parts + [search], manifest_text(infos, search.info), len(outlines),
-                     sum(i.triples for i in infos), types, {"search": search_keys(parts, shared.key), "agreement": {agreement_key},
+                     sum(i.triples for i in infos), types, {"search": search_keys(parts, shared.key), "agreement": set(agreement_keys),
                                                             "shared": {shared.key}})

@@ -111,13 +111,16 @@ def write_graph(out_dir: Path, parts: list, manifest: str, reuse: dict[str, str]
     tmp = out_dir.with_name(f".{out_dir.name}.new-{os.getpid()}-{secrets.token_hex(4)}")
     tmp.mkdir(mode=0o755)
     try:
-        made = {tmp}
+        new, old = os.fspath(tmp), os.fspath(out_dir)  # strings: pathlib costs more than the link
+        made = {new}
         for part in parts:
-            dest = tmp / part.info.file
-            if dest.parent not in made:
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                made.add(dest.parent)
-            if reuse.get(part.info.file) == part.info.sha256 and _link(out_dir / part.info.file, dest):
+            name = part.info.file
+            dest = f"{new}/{name}"
+            parent = os.path.dirname(dest)
+            if parent not in made:
+                os.makedirs(parent, exist_ok=True)
+                made.add(parent)
+            if reuse.get(name) == part.info.sha256 and _link(f"{old}/{name}", dest):
                 continue
             with open(dest, "wb") as fh:
                 if part.data is not None:
@@ -159,7 +162,7 @@ def _swap(tmp: Path, out_dir: Path) -> None:
     shutil.rmtree(old)
 
 
-def _link(src: Path, dest: Path) -> bool:
+def _link(src: str, dest: str) -> bool:
     try:
         os.link(src, dest)
         return True

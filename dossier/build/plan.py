@@ -7,6 +7,7 @@ key covers its mapping, its text and the shared key, so a change to any of them 
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,7 +33,11 @@ ENTITY_PREFIX = f"{BASE}id/"
 
 
 def mapping_files(root: Path) -> list[Path]:
-    return sorted(p for p in (root / "mappings").glob("*.yaml"))
+    folder = root / "mappings"
+    if not folder.is_dir():
+        return []
+    names = sorted(e.name for e in os.scandir(folder) if e.name.endswith(".yaml") and e.is_file())
+    return [folder / n for n in names]  # (sorted by name: the order Path sorting gives, for less)
 
 
 def in_shard(path: Path, shard: tuple[int, int] | None) -> bool:
@@ -71,7 +76,12 @@ def shared_inputs(root: Path) -> list[Path]:
     """Files every document depends on: the ontology folder and everything under mappings/ but the mappings."""
     out = [p for p in (root / "ontology").rglob("*") if p.is_file()]
     mappings = root / "mappings"
-    out += [p for p in mappings.rglob("*") if p.is_file() and not (p.parent == mappings and p.suffix == ".yaml")]
+    if mappings.is_dir():  # the folders under it, and its files but the mappings, without a Path per mapping
+        for e in os.scandir(mappings):
+            if e.is_dir():
+                out += [p for p in Path(e.path).rglob("*") if p.is_file()]
+            elif e.is_file() and not e.name.endswith(".yaml"):
+                out.append(Path(e.path))
     return sorted(out)
 
 
@@ -156,6 +166,8 @@ def _likely_keys(ontology: Graph, registry: Graph) -> set:
 
 def document_key(shared: Shared, cache: Cache, path: Path) -> str:
     """The cache key of a document's result: its mapping, its text and the shared inputs."""
-    text = shared.root / "documents" / f"{path.stem}.txt"
-    text_hash = cache.file_hash(text) if text.is_file() else "-"
+    try:
+        text_hash = cache.file_hash(f"{shared.root}/documents/{path.stem}.txt")
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        text_hash = "-"
     return digest(shared.key, path.name, cache.file_hash(path), text_hash)
