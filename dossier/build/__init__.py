@@ -95,9 +95,10 @@ def run_build(root: Path, out_dir: Path | None, progress: bool | None = None,
     clock.lap("cross-document checks")
     assembled = assemble(shared, outlines, cache)
     if out_dir is not None:
-        write_graph(out_dir, assembled.parts, assembled.manifest, _unchanged(out_dir, last))
+        intact = _unchanged(out_dir, last)
+        linked = write_graph(out_dir, assembled.parts, assembled.manifest, {n: st[0] for n, st in intact.items()})
         cache.store("outputs", record_key, {
-            "key": output_key, "stamps": _stamps(out_dir), "documents": assembled.documents,
+            "key": output_key, "stamps": _new_stamps(out_dir, assembled, intact, linked), "documents": assembled.documents,
             "triples": assembled.triples, "types": dict(assembled.types)})
     clock.lap("assemble and write")
     cache.prune("doc", keep=set(keys))
@@ -188,12 +189,31 @@ def _stamps(out_dir: Path) -> dict | None:
         return None
 
 
-def _unchanged(out_dir: Path, last: dict | None) -> dict[str, str]:
-    """File -> sha256 for the files of the current graph/ still exactly as the last build wrote them."""
+def _unchanged(out_dir: Path, last: dict | None) -> dict[str, tuple]:
+    """File -> stamp for the files of the current graph/ still exactly as the last build wrote them."""
     if not last or not last.get("stamps"):
         return {}
     now = _stamps(out_dir) or {}
-    return {name: stamp[0] for name, stamp in last["stamps"].items() if name != MANIFEST and now.get(name) == stamp}
+    return {name: stamp for name, stamp in last["stamps"].items() if name != MANIFEST and now.get(name) == stamp}
+
+
+def _new_stamps(out_dir: Path, assembled, intact: dict, linked: set) -> dict | None:
+    """What _stamps(out_dir) gives after write_graph, without reading the manifest again: a linked
+    file keeps its stamp (a hard link has the inode, size and mtime of the file it links)."""
+    base, out = os.fspath(out_dir), {}
+    try:
+        for part in assembled.parts:
+            name = part.info.file
+            if name in linked:
+                out[name] = intact[name]
+            else:
+                st = os.stat(f"{base}/{name}")
+                out[name] = (part.info.sha256, st.st_size, st.st_mtime_ns, st.st_ino)
+        st = os.stat(f"{base}/{MANIFEST}")
+    except OSError:
+        return None
+    out[MANIFEST] = ("", st.st_size, st.st_mtime_ns, st.st_ino)
+    return out
 
 
 class _Clock:

@@ -65,6 +65,6 @@ def _validate_jointly(shared: Shared, files: list[str], nodes: set) -> list[Prob
         if doc is None:
             continue
         data += list(doc.graph)
-        data += sorted(shared.reasoner.infer_document(doc.graph, shared.registry, shared.registry_inferred))
+        data += sorted(shared.reasoner.infer_document(doc.graph, shared.registry_triples, shared.registry_inferred))
         locations.update(doc.locations)
     return sorted(set(problems.items) | set(locate(shared.validator.validate(data, nodes), locations)))

@@ -79,8 +79,8 @@ def shared_parts(shared: Shared, cache: Cache | None = None) -> list[Part]:
 def agreement_triples(shared: Shared, heads: list[DocResult]) -> tuple[list, list]:
     """The agreement graph derived from every document's claims, and its OWL-RL inferences about its own
     nodes, drawn by the same reasoner as the documents' (the entities it names keep theirs elsewhere)."""
-    agreed = agreement.derive((c for h in heads for c in h.claims), agreement.places_within(shared.registry),
-                              factgroups.authorities(shared.registry))
+    agreed = agreement.derive((c for h in heads for c in h.claims), agreement.places_within(shared.registry_triples),
+                              factgroups.authorities(shared.registry_triples))
     g = Graph()
     for t in agreed:
         g.add(t)

@@ -100,11 +100,11 @@ def recover(out_dir: Path) -> str | None:
     return restored
 
 
-def write_graph(out_dir: Path, parts: list, manifest: str, reuse: dict[str, str]) -> None:
+def write_graph(out_dir: Path, parts: list, manifest: str, reuse: dict[str, str]) -> set[str]:
     """Write ``parts`` (assemble.Part) and the manifest as the new graph/; on failure graph/ is untouched.
 
     ``reuse`` gives the sha256 of files of the current graph/ known to be intact: a part with the
-    same name and sha256 is hard-linked from there instead of written.
+    same name and sha256 is hard-linked from there instead of written. Returns the names linked.
     """
     out_dir = Path(out_dir).absolute()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -112,7 +112,7 @@ def write_graph(out_dir: Path, parts: list, manifest: str, reuse: dict[str, str]
     tmp.mkdir(mode=0o755)
     try:
         new, old = os.fspath(tmp), os.fspath(out_dir)  # strings: pathlib costs more than the link
-        made = {new}
+        made, linked = {new}, set()
         for part in parts:
             name = part.info.file
             dest = f"{new}/{name}"
@@ -121,6 +121,7 @@ def write_graph(out_dir: Path, parts: list, manifest: str, reuse: dict[str, str]
                 os.makedirs(parent, exist_ok=True)
                 made.add(parent)
             if reuse.get(name) == part.info.sha256 and _link(f"{old}/{name}", dest):
+                linked.add(name)
                 continue
             with open(dest, "wb") as fh:
                 if part.data is not None:
@@ -137,6 +138,7 @@ def write_graph(out_dir: Path, parts: list, manifest: str, reuse: dict[str, str]
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    return linked
 
 
 def _swap(tmp: Path, out_dir: Path) -> None:

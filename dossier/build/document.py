@@ -69,7 +69,7 @@ def process_document(shared: Shared, path: Path) -> tuple[DocResult | None, byte
     # iterated once (rdflib is slow at it), and not through list(graph), which asks the graph's
     # length first: SimpleMemory counts its triples one by one for that
     asserted = list(doc.graph.triples((None, None, None)))
-    inferred = list(shared.reasoner.infer_document(asserted, shared.registry, shared.registry_inferred))
+    inferred = list(shared.reasoner.infer_document(asserted, shared.registry_triples, shared.registry_inferred))
     inferred += sorted(rule_inferences(shared, asserted + inferred, own) - set(inferred))
     violations, texts = check_document(shared, doc.slug, asserted, inferred)
     if violations:

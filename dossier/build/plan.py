@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from rdflib import Graph, URIRef
@@ -16,7 +17,7 @@ from rdflib.namespace import PROV, RDF, RDFS, SKOS
 
 from ..cache import Cache, code_version, digest
 from ..curated import load_curated
-from ..entities import registry_graph
+from ..entities import registry_triples
 from ..mapping import Context
 from ..namespace import BASE, DOS, OA, SCHEMA
 from ..ontology_rules import check_ontology
@@ -57,7 +58,7 @@ class Shared:
     key: str
     ontology: Graph
     ctx: Context
-    registry: Graph
+    registry_triples: frozenset  # the registry's triples (``registry``: as an rdflib graph)
     registry_locations: dict
     registry_inferred: set
     reasoner: Reasoner
@@ -70,6 +71,12 @@ class Shared:
     curated: Graph = field(default_factory=Graph)  # curated background (curated.py), its own named graph
     curated_inferred: set = field(default_factory=set)
     rules: Rules = field(default_factory=Rules)  # ontology/rules.ttl (rules.py)
+
+    @cached_property
+    def registry(self) -> Graph:
+        """The registry as an rdflib graph, made when first asked for: a rebuild that needs none
+        (the per-document step takes ``registry_triples``) does not pay for it."""
+        return _graph(self.registry_triples)
 
 
 def shared_inputs(root: Path) -> list[Path]:
@@ -114,21 +121,21 @@ def load_shared(root: Path, cache: Cache, problems: Problems) -> Shared | None:
         concepts={s: concepts(ontology, s) for s in ontology.subjects(RDF.type, SKOS.ConceptScheme)},
         concept_labels={c: str(lbl) for c, lbl in ontology.subject_objects(SKOS.prefLabel)},
     )
-    egraph, elocs = registry_graph(reg, classes)
+    etriples, elocs = registry_triples(reg, classes)
     curated = load_curated(root, reg, ctx.concepts, problems)
     templates_key = digest(code_version(), "templates", cache.file_hash(root / "ontology" / "dossier.ttl"))
     reasoner = Reasoner(ontology, cache.load("templates", templates_key))
-    reasoner.prepare(_likely_keys(ontology, egraph))
+    reasoner.prepare(_likely_keys(ontology, etriples))
     validator = Validator(root / "ontology" / "shapes.ttl", ontology, shapes)
     cached = cache.load("registry", key)
     shared_rules = Rules(rules)
     if cached is None:
-        inferred = reasoner.infer_registry(egraph)
-        inferred |= shared_rules.infer_with(reasoner, list(egraph) + sorted(inferred))
+        inferred = reasoner.infer_registry(_graph(etriples))
+        inferred |= shared_rules.infer_with(reasoner, etriples + sorted(inferred))
         curated_inferred = reasoner.infer_registry(curated.graph) - inferred
         curated_inferred |= shared_rules.infer_with(reasoner, list(curated.graph) + sorted(curated_inferred),
-                                                    list(egraph) + sorted(inferred))
-        violations = validator.validate(list(egraph) + sorted(inferred) + list(curated.graph) + sorted(curated_inferred))
+                                                    etriples + sorted(inferred))
+        violations = validator.validate(etriples + sorted(inferred) + list(curated.graph) + sorted(curated_inferred))
         cached = (inferred, curated_inferred, locate(violations, {**elocs, **curated.locations}))
         cache.store("registry", key, cached)
     inferred, curated_inferred, registry_problems = cached
@@ -137,17 +144,24 @@ def load_shared(root: Path, cache: Cache, problems: Problems) -> Shared | None:
     if reasoner.new_templates:
         cache.store("templates", templates_key, reasoner.templates)
         reasoner.new_templates.clear()
-    shared = Shared(root, key, ontology, ctx, egraph, elocs, inferred, reasoner, validator,
+    shared = Shared(root, key, ontology, ctx, frozenset(etriples), elocs, inferred, reasoner, validator,
                     cross_document_paths(validator.shapes), templates_key,
                     curated=curated.graph, curated_inferred=curated_inferred, rules=shared_rules)
-    for t in list(egraph) + sorted(inferred):
+    for t in etriples + sorted(inferred):
         shared.by_subject.setdefault(t[0], []).append(t)
         if isinstance(t[2], URIRef) and str(t[2]).startswith(ENTITY_PREFIX):
             shared.links.setdefault(t[0], set()).add(t[2])
     return shared
 
 
-def _likely_keys(ontology: Graph, registry: Graph) -> set:
+def _graph(triples) -> Graph:
+    g = Graph()
+    for t in triples:
+        g.add(t)
+    return g
+
+
+def _likely_keys(ontology: Graph, registry: list) -> set:
     """The reasoner's template keys documents will need (others are made when first met)."""
     terms = {x for t in ontology for x in t if isinstance(x, URIRef)}
     terms |= {p for p in (RDF.type, RDFS.label, PROV.wasDerivedFrom, DOS.claimedBy, DOS.supportsProperty,
