@@ -6,7 +6,7 @@ Edits one statement's wording in each of --edits documents of the project at ROO
 synthetic corpus: `python -m dossier.synthetic ROOT --n 1000`, then `dossier --root ROOT build`),
 rebuilding after each, and prints the CPU seconds (time.process_time, which load on a shared
 machine changes far less than wall time) of the rebuild and of each stage it passes through:
-reading the shared inputs, the cache headers, the cross-document check, the shared graphs, the
+reading the shared inputs, the cache entries' outlines, the cross-document check, the shared graphs, the
 agreement graph, the search documents, the whole assembly and writing graph/. The edits stay in
 the mappings: run it on a scratch copy. Set DOSSIER_JOBS=1 to keep the build in one process.
 """

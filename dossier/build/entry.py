@@ -2,8 +2,8 @@
 then the bytes of the document's graph files, which the header locates by offset and length.
 
 Reading the header alone tells the assembly what a document contributes; its files' bytes are
-copied straight from the entry into graph/ only when they changed. The build keeps every entry's
-pickled header in one index file too, so that a rebuild stats the entries instead of opening them.
+copied straight from the entry into graph/ only when they changed. The build keeps an outline of
+every entry's header in index files (outline.py), so that a rebuild stats the entries instead of opening them.
 """
 
 from __future__ import annotations
