@@ -257,3 +257,21 @@ def test_a_changed_claim_gives_a_clean_builds_graph(corpus, tmp_path, monkeypatc
     assert derived == [1]
     monkeypatch.undo()
     assert outputs(corpus) == clean_build(corpus, tmp_path / "clean")
+
+
+def test_search_summaries_are_made_in_the_per_document_step(tmp_path, monkeypatch):
+    """Each document's search summary is made with its graph files, in the (parallel) per-document
+    step: the assembly then summarizes only the shared files, and writes a clean build's search.jsonl."""
+    from dossier import searchdocs
+
+    root = tmp_path / "project"
+    generate(root, 6, seed=11)
+    run_build(root, None, progress=False, shard=(1, 1))  # the per-document step alone, into the cache
+    read: list[bytes] = []
+    real = searchdocs.summarize
+    monkeypatch.setattr(searchdocs, "summarize", lambda *files: read.extend(files) or real(*files))
+    run_build(root, root / "graph", progress=False)
+    own = {p.read_bytes() for p in (root / "graph").rglob("*.nq") if p.stem.startswith("synthetic-")}
+    assert len(own) == 12 and read and not own & set(read)
+    monkeypatch.undo()
+    assert outputs(root) == clean_build(root, tmp_path / "clean")

@@ -28,7 +28,7 @@ from ..graphdir import GraphFile, file_of, manifest_text
 from ..namespace import BASE, graph_iri
 from ..problems import InputError, Problem
 from . import entry, searchindex
-from .document import DocResult, count_type, inferred_graph
+from .document import DocResult, count_type, inferred_graph, search_name
 from .outline import CLASS_MARK, node_text, type_count
 from .plan import Shared
 
@@ -180,7 +180,7 @@ def _units(parts: list[Part]) -> list[list[Part]]:
 
 
 def _unit_key(unit: list[Part], key: str) -> str:
-    return digest(key, "search", *(p.info.sha256 for p in unit))
+    return search_name(key, [p.info.sha256 for p in unit])
 
 
 def search_keys(parts: list[Part], key: str) -> set[str]:

@@ -2,7 +2,7 @@
 
 Each document yields its own named graph (what it says) and the named graph of its OWL-RL
 inferences, as sorted N-Quads; both go into its cache entry (entry.py), so an unchanged document
-is never read again. Documents are processed in forked worker processes, which inherit the
+is never read again, and their search summary (searchdocs.summarize) goes into the cache beside it. Documents are processed in forked worker processes, which inherit the
 shared inputs instead of reading them again.
 """
 
@@ -19,8 +19,9 @@ from pathlib import Path
 from rdflib import URIRef
 from rdflib.namespace import RDF
 
-from .. import agreement, serialize
-from ..cache import Cache
+from .. import agreement, searchdocs, serialize
+from ..cache import Cache, digest
+from ..graphdir import file_of
 from ..mapping import read_document
 from ..namespace import BASE, graph_iri, source_iri
 from ..problems import Problem, Problems, reading
@@ -154,10 +155,26 @@ def _work(args: tuple[str, str]) -> tuple[str, list[Problem], dict]:
     with reading(Path(path).relative_to(shared.root).as_posix()):  # an internal error names the document
         result, blob, problems = process_document(shared, Path(path))
     if result is not None:
-        Cache(shared.root).write("doc", key, entry.pack(result, blob))
+        cache = Cache(shared.root)
+        cache.write("doc", key, entry.pack(result, blob))
+        _store_summary(shared, cache, result, blob)
     new = dict(shared.reasoner.new_templates)
     shared.reasoner.new_templates.clear()
     return key, problems, new
+
+
+def search_name(key: str, shas: list[str]) -> str:
+    """The cache name of the search summary of the files with these sha256s, in file name order
+    (shared inputs' ``key``): a document's two files are summarized together."""
+    return digest(key, "search", *shas)
+
+
+def _store_summary(shared: Shared, cache: Cache, result: DocResult, blob: bytes) -> None:
+    """The document's part of the search documents (searchdocs.summarize), made here, in the worker
+    that has its files at hand, rather than one document after another in the assembly."""
+    ordered = sorted(result.parts, key=lambda part: file_of(part[0]))
+    files = [blob[offset:offset + length] for *_, offset, length in ordered]
+    cache.store("search", search_name(shared.key, [part[2] for part in ordered]), searchdocs.summarize(*files))
 
 
 def _jobs(n_todo: int) -> int:
