@@ -1,8 +1,8 @@
 """The facts that refer to an entity, read from the graph as its page shows them.
 
-One query gives each fact with its source and quotes, another every property of it (for every
-fact, or for the facts of one page: sections.py pages them); every property, role and concept is
-named by its ontology label.
+One query gives each fact with its source, one its quotes, another every property of it (for
+every fact, or for the facts of one page: sections.py pages them); every property, role and
+concept is named by its ontology label.
 """
 
 from __future__ import annotations
@@ -99,7 +99,9 @@ async def facts_about(
         role = row["role"]["value"]
         if role not in fact.roles and this == iris[0]:
             fact.roles.append(role)
-        add_quote(fact.quotes, quote_of(row, labels))
+    if every:
+        for row in await select(backend, sparql("fact-quotes", fact=sorted(every)), timeout):
+            add_quote(every[row["fact"]["value"]].quotes, quote_of(row, labels))
     for row in await select(backend, sparql("fact-values", **bind), timeout):
         fact = every.get(row["fact"]["value"])
         prop = row["property"]["value"]
