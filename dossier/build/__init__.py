@@ -87,8 +87,10 @@ def run_build(root: Path, out_dir: Path | None, progress: bool | None = None,
             raise InputError(sorted(set(problems)))
         return BuildReport(len(paths), 0, Counter(), len(todo), redone, clock.laps)
     outlines = _outlines(shared, cache, paths, keys, failed, problems)
+    across_keys = None  # the joint validation's cache names, when it ran
     if not problems:
-        problems += check_across_documents(shared, outlines, cache)
+        joint_problems, across_keys = check_across_documents(shared, outlines, cache)
+        problems += joint_problems
         problems += unused_entities(shared, {e for _, o in outlines for e in o.entities})
     if problems:
         raise InputError(sorted(set(problems)))
@@ -102,6 +104,8 @@ def run_build(root: Path, out_dir: Path | None, progress: bool | None = None,
             "triples": assembled.triples, "types": dict(assembled.types)})
     clock.lap("assemble and write")
     cache.prune("doc", keep=set(keys))
+    if across_keys is not None:
+        cache.prune("across", keep=across_keys)
     for kind, used in assembled.cache_keys.items():
         cache.prune(kind, keep=used)
     return BuildReport(assembled.documents, assembled.triples, assembled.types, len(todo), redone, clock.laps)

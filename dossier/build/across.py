@@ -18,12 +18,12 @@ from .outline import node_of
 from .plan import Shared
 
 
-def check_across_documents(shared: Shared, outlines: list, cache: Cache | None = None) -> list[Problem]:
+def check_across_documents(shared: Shared, outlines: list, cache: Cache | None = None) -> tuple[list[Problem], set[str]]:
     """Validate together the documents that give one shared node values a shape bounds.
 
     ``outlines``: (cache key, outline.Outline) of each document. The result is cached under the
     keys of the documents validated together and their shared nodes, so a change to a document
-    outside them reuses it."""
+    outside them reuses it. Returns the problems and the cache name used (what a build keeps)."""
     givers: dict = {}
     for i, (_, o) in enumerate(outlines):
         for sp in o.givers:
@@ -46,14 +46,14 @@ def check_across_documents(shared: Shared, outlines: list, cache: Cache | None =
             joint_nodes.setdefault(s, set()).update(docs)
     joint = {i for docs in joint_nodes.values() for i in docs}
     if not joint:
-        return []
+        return [], set()
     key = digest(shared.key, "across", *(outlines[i][0] for i in sorted(joint)), *sorted(joint_nodes))
     found = cache.load("across", key) if cache is not None else None
     if found is None:
         found = _validate_jointly(shared, [outlines[i][1].file for i in sorted(joint)], {node_of(s) for s in joint_nodes})
         if cache is not None:
             cache.store("across", key, found)
-    return found
+    return found, {key}
 
 
 def _validate_jointly(shared: Shared, files: list[str], nodes: set) -> list[Problem]:
