@@ -3,9 +3,10 @@ is written so that Oxigraph's planner can start from its selective patterns.
 
 Oxigraph does not move a required pattern ahead of an OPTIONAL or a BIND written before it: it
 evaluates that pattern on its own, over the whole store, and joins afterwards. At N = 10,000
-documents that turned 1 ms queries into 20-60 s ones. Likewise an EXISTS inside a BIND is planned
-without the row's bindings (up to 2 ms a row there): such a flag is joined from a subquery instead.
-See BENCHMARKS.md, "The example queries at N = 10,000".
+documents that turned queries of milliseconds into 20-60 s ones. Likewise an EXISTS inside a BIND
+was planned from a pattern of its own, not the row's bindings (2 ms a row there): such a flag is
+joined from a subquery instead.
+BENCHMARKS.md ("Endpoint", under the targets at N = 10,000) gives the figures.
 """
 
 from __future__ import annotations
